@@ -1,0 +1,102 @@
+"""The ordered stages and a batched, optionally multi-process `pipe()` over articles.
+
+A stage is any callable `Article -> Article` with a `name`; a stage may also offer `pipe(articles)` to
+work on a batch at once (the spaCy parse does). Stages are made by name from `registrations.STAGES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from typing import Any, Protocol
+
+from .errors import Errors, FlashpointError
+from .model import Article
+
+
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _record_failure(article: Article, stage: str, error: Exception) -> None:
+    if isinstance(error, FlashpointError):
+        article.errors.append(error.to_dict())
+        return
+    failure = FlashpointError(Errors.E203, input=article.id, stage=stage, detail=repr(error))
+    article.errors.append(failure.to_dict())
+
+
+class Pipeline:
+    """Run named stages over articles: `pipeline(article)` for one, `pipeline.pipe(articles)` for many."""
+
+    def __init__(self, stages: Sequence[str] | None = None, **config: Any) -> None:
+        from .registrations import DEFAULT_STAGES, make_stage
+
+        self.stage_names = tuple(stages or DEFAULT_STAGES)
+        self.config = config
+        self.stages: list[Stage] = [make_stage(name, **config) for name in self.stage_names]
+
+    def __call__(self, article: Article) -> Article:
+        return self._run_batch([article])[0]
+
+    def pipe(
+        self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Article]:
+        """Yield the articles coded, in input order; a failing article carries its error and the batch goes on."""
+        batches = _batches(articles, batch_size)
+        if n_process <= 1:
+            for batch in batches:
+                yield from self._run_batch(batch)
+            return
+        with ProcessPoolExecutor(
+            max_workers=n_process, initializer=_init_worker, initargs=(self.stage_names, self.config)
+        ) as pool:
+            for batch in pool.map(_run_in_worker, batches):
+                yield from batch
+
+    def _run_batch(self, batch: list[Article]) -> list[Article]:
+        for stage in self.stages:
+            live = [article for article in batch if article.ok]
+            if live:
+                self._run_stage(stage, live)
+        return batch
+
+    def _run_stage(self, stage: Stage, articles: list[Article]) -> None:
+        batch_call = getattr(stage, "pipe", None)
+        if batch_call is not None:
+            try:
+                list(batch_call(articles))
+                return
+            except Exception:  # noqa: BLE001 - fall back to one by one to find the culprit
+                pass
+        for article in articles:
+            try:
+                stage(article)
+            except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
+                _record_failure(article, stage.name, error)
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(stage_names: tuple[str, ...], config: dict[str, Any]) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(stage_names, **config)
+
+
+def _run_in_worker(batch: list[Article]) -> list[Article]:
+    assert _worker_pipeline is not None
+    done = _worker_pipeline._run_batch(batch)
+    for article in done:
+        article.doc = None
+        article.statement_docs = []
+    return done
