@@ -5,11 +5,11 @@ Raise with `FlashpointError(Errors.E101, input=path)`; the message template is f
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Errors(str, Enum):
+class Errors(StrEnum):
     # reading inputs (1xx)
     E101 = "{input}: file not found. Check the path."
     E102 = "{input}: the input is empty (no text after reading). Nothing to code."

@@ -1,0 +1,155 @@
+"""Assemble events: triggers and arguments from `coder`, codes from `tables`, flags from `modality`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from ..actors import find_mentions
+from ..actors.authors import actor_from_author
+from ..model import Actor, Article, Event, Evidence, Mention, Statement
+from . import tables
+from .coder import Arguments, MentionIndex, Trigger, find_arguments, find_triggers, same_actor
+from .modality import detect_modality
+
+MEDIATION = {"045"}
+FIRST_PERSON = {"we", "i", "us", "our", "my"}
+
+
+@dataclass
+class Context:
+    """What the coder knows about the article around a sentence."""
+
+    dyad: tuple[Actor, ...] = ()
+    author: Actor | None = None
+    statement: int | None = None
+
+
+def _actor(mention: Mention) -> Actor:
+    assert mention.actor is not None
+    return replace(mention.actor, text=mention.text)
+
+
+def _actors(mentions: list[Mention]) -> list[Actor]:
+    actors: list[Actor] = []
+    for actor in (_actor(mention) for mention in mentions):
+        if not any(same_actor(actor, seen) for seen in actors):
+            actors.append(actor)
+    return actors
+
+
+def principal_dyad(mentions: list[Mention]) -> tuple[Actor, ...]:
+    """The two countries the article is most about (by mentions), as bare country actors."""
+    counts = Counter(
+        m.actor.country for m in mentions if m.actor and m.actor.country and m.actor.sector != "MED"
+    )
+    return tuple(Actor(name=code, text=code, country=code) for code, _ in counts.most_common(2))
+
+
+def _evidence_span(sent: Span, trigger: Trigger, args: Arguments) -> tuple[int, int]:
+    starts = [trigger.token.idx, trigger.anchor.idx] + [m.start for m in args.source + args.target]
+    ends = [trigger.token.idx + len(trigger.token), trigger.anchor.idx + len(trigger.anchor)]
+    ends += [m.end for m in args.source + args.target]
+    for token in (trigger.token, trigger.anchor):
+        edges = [t.right_edge for t in token.rights if t.dep_ in {"dobj", "prep"}]
+        ends += [edge.idx + len(edge) for edge in edges]
+    start = max(min(starts), sent.start_char)
+    end = min(max(max(ends), start), sent.end_char)
+    return start, end
+
+
+def _apply_context(args: Arguments, trigger: Trigger, context: Context) -> tuple[list[Actor], ...]:
+    source, target = _actors(args.source), _actors(args.target)
+    if context.author is not None:
+        source = [context.author if a.text.lower() in FIRST_PERSON else a for a in source]
+        if not source:
+            source = [context.author]
+    target = [a for a in target if not any(same_actor(a, s) for s in source)]
+    third: list[Actor] = []
+    if trigger.cameo in MEDIATION and len(context.dyad) == 2:
+        third = [a for a in source + target if a.country not in {d.country for d in context.dyad}]
+        source, target = [context.dyad[0]], [context.dyad[1]]
+    return source, target, third
+
+
+def make_event(sent: Span, trigger: Trigger, args: Arguments, context: Context) -> Event | None:
+    """One event from a trigger, or None when no actor takes part in it."""
+    source, target, third = _apply_context(args, trigger, context)
+    if not source and not target:
+        return None
+    entry = tables.cameo(trigger.cameo)
+    start, end = _evidence_span(sent, trigger, args)
+    return Event(
+        type=entry.plover_type,
+        mode=entry.mode or None,
+        context=entry.context or None,
+        cameo=trigger.cameo,
+        quad_class=entry.quad_class,
+        intensity=tables.plover(entry.plover_type).intensity,
+        goldstein=entry.goldstein,
+        evidence=Evidence(text=sent.doc.text[start:end], start=start, end=end),
+        source=source,
+        target=target,
+        third_parties=third,
+        modality=detect_modality(trigger.token, sent.doc),
+        confidence=_confidence(source, target),
+        statement=context.statement,
+    )
+
+
+def _confidence(source: list[Actor], target: list[Actor]) -> float:
+    score = 0.5 + 0.2 * bool(source) + 0.2 * bool(target)
+    return round(min(score, 0.95), 2)
+
+
+def code_doc(doc: Doc, mentions: list[Mention], context: Context | None = None) -> list[Event]:
+    """Every event in a parsed text, given its actor mentions."""
+    context = context or Context(dyad=principal_dyad(mentions))
+    index = MentionIndex(doc, mentions)
+    events: list[Event] = []
+    for sent in doc.sents:
+        for trigger in find_triggers(sent, index.token_ids()):
+            event = make_event(sent, trigger, find_arguments(trigger, index), context)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+def author_actor(statement: Statement) -> Actor | None:
+    """The actor behind an embedded post, from the flag emoji or the names in its author line."""
+    return actor_from_author(statement.author or "", handle=statement.handle)
+
+
+def _date_events(events: list[Event], date: str | None, basis: str) -> list[Event]:
+    for event in events:
+        if date and event.date is None:
+            event.date, event.date_precision, event.date_basis = date, "day", basis
+    return events
+
+
+class EventCoder:
+    """The `events` pipeline stage: code the story and every embedded statement."""
+
+    name = "events"
+
+    def __init__(self, **_: Any) -> None:
+        tables.cameo("190")  # load the tables once, at start-up
+
+    def __call__(self, article: Article) -> Article:
+        dyad = principal_dyad(article.mentions)
+        story = code_doc(article.doc, article.mentions, Context(dyad=dyad))
+        events = _date_events(story, article.published, "publication")
+        for i, (statement, doc) in enumerate(zip(article.statements, article.statement_docs, strict=True)):
+            events += self._code_statement(i, statement, doc, dyad)
+        article.events = events
+        return article
+
+    def _code_statement(self, i: int, statement: Statement, doc: Doc, dyad: tuple[Actor, ...]) -> list[Event]:
+        author = author_actor(statement)
+        country = author.country if author else None
+        mentions = find_mentions(doc, context_country=country)
+        events = code_doc(doc, mentions, Context(dyad=dyad, author=author, statement=i))
+        return _date_events(events, statement.date, "explicit")
