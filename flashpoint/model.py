@@ -35,17 +35,6 @@ class Actor:
 
 
 @dataclass
-class Mention:
-    """A span of the cleaned text that names an actor (or, later, a place)."""
-
-    text: str
-    start: int
-    end: int
-    kind: str
-    actor: Actor | None = None
-
-
-@dataclass
 class Place:
     name: str
     country: str | None = None
@@ -53,6 +42,18 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     geonames_id: int | None = None
+
+
+@dataclass
+class Mention:
+    """A span of the cleaned text that names an actor, or a place (kind "place", `actor` None)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    actor: Actor | None = None
+    place: Place | None = None
 
 
 @dataclass

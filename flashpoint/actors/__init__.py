@@ -76,5 +76,7 @@ class ActorFinder:
         if article.doc is None:
             article.mentions = []
             return article
-        article.mentions = find_mentions(article.doc, context_country=_hint_from_metadata(article))
+        article.mentions = find_mentions(
+            article.doc, context_country=_hint_from_metadata(article), include_places=True
+        )
         return article

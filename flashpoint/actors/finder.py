@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Actor, Mention
+from ..model import Actor, Mention, Place
 from .lexicon import PRIORITY, Entry, Lexicon, load_lexicon, matchers_for
 
 PROPER_TABLES = frozenset({"country", "demonym", "capital", "region", "named", "group", "igo", "media"})
@@ -788,6 +788,7 @@ def _to_mention(state: _State, draft: _Draft) -> Mention:
     span = state.doc[draft.start : draft.end]
     mention = Mention(span.text, span.start_char, span.end_char, draft.kind)
     if draft.place:
+        mention.place = Place(name=draft.name, country=draft.country)
         return mention
     source = draft.resolved()
     mention.actor = Actor(

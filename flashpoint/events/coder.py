@@ -113,12 +113,20 @@ class MentionIndex:
 
     def __init__(self, doc: Doc, mentions: Iterable[Mention]) -> None:
         self.by_token: dict[int, Mention] = {}
+        self.places: dict[int, Mention] = {}
         for mention in mentions:
-            if mention.actor is None:
+            table = self.by_token if mention.actor is not None else self.places
+            if mention.actor is None and (mention.place is None or not mention.place.country):
                 continue
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             for token in span or ():
-                self.by_token.setdefault(token.i, mention)
+                table.setdefault(token.i, mention if mention.actor else _place_actor(mention))
+
+    def nearest_place(self, token: Token) -> list[Mention]:
+        """The country of a place named below the token ("aid to Yemen"), as the event's target."""
+        near = [token, *(child for child in token.children if child.dep_ in {"compound", "prep", "pobj"})]
+        near += [g for child in near[1:] if child.dep_ == "prep" for g in child.children if g.dep_ == "pobj"]
+        return _unique([self.places[t.i] for t in near if t.i in self.places])
 
     def token_ids(self) -> set[int]:
         return set(self.by_token)
@@ -152,6 +160,14 @@ class MentionIndex:
             if not level:
                 break
         return []
+
+
+def _place_actor(mention: Mention) -> Mention:
+    """A place where no actor is named stands for its country, located there (as CAMEO coders do)."""
+    assert mention.place is not None
+    actor = Actor(name=mention.place.name, text=mention.text, country=mention.place.country,
+                  location=mention.place.name)
+    return Mention(mention.text, mention.start, mention.end, "place", actor, mention.place)
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -236,6 +252,8 @@ def find_arguments(trigger: Trigger, index: MentionIndex) -> Arguments:
             target += index.nearest(token, avoid=avoid)
     if not target:
         target = _complement_targets(trigger, index, avoid)
+    if not target:
+        target = _place_targets(trigger, index, avoid)
     return Arguments(source=source, target=_unique(target))
 
 
@@ -249,9 +267,17 @@ def _complement_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor
     return found
 
 
+def _place_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor]) -> list[Mention]:
+    places = [m for token in _targets(trigger) for m in index.nearest_place(token)]
+    return [m for m in places if m.actor and not any(m.actor.country == a.country for a in avoid)]
+
+
 def _is_pronoun(mention: Mention) -> bool:
     return mention.kind == "pronoun"
 
 
 def same_actor(a: Actor, b: Actor) -> bool:
+    """The same actor, or two mentions of one body of the same country (its ambassadors, its officials)."""
+    if a.country and a.country == b.country and a.sector and a.sector == b.sector and not (a.person and b.person):
+        return True
     return (a.country, a.sector, a.person or a.name) == (b.country, b.sector, b.person or b.name)

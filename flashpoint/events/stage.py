@@ -12,10 +12,14 @@ from ..actors import find_mentions
 from ..actors.authors import actor_from_author
 from ..model import Actor, Article, Event, Evidence, Mention, Statement
 from . import tables
+from .classifier import EventClassifier, EventPrediction
 from .coder import Arguments, MentionIndex, Trigger, find_arguments, find_triggers, same_actor
+from .cues import Cue
 from .modality import detect_modality
 
 MEDIATION = {"045"}
+# A sentence with actors but no cue word becomes an event only when the classifier is this sure of it.
+FALLBACK_MIN_PROBABILITY = 0.6
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
 
 
@@ -26,6 +30,7 @@ class Context:
     dyad: tuple[Actor, ...] = ()
     author: Actor | None = None
     statement: int | None = None
+    year: int | None = None
 
 
 def _actor(mention: Mention) -> Actor:
@@ -75,7 +80,9 @@ def _apply_context(args: Arguments, trigger: Trigger, context: Context) -> tuple
     return source, target, third
 
 
-def make_event(sent: Span, trigger: Trigger, args: Arguments, context: Context) -> Event | None:
+def make_event(
+    sent: Span, trigger: Trigger, args: Arguments, context: Context, prediction: EventPrediction | None = None
+) -> Event | None:
     """One event from a trigger, or None when no actor takes part in it."""
     source, target, third = _apply_context(args, trigger, context)
     if not source and not target:
@@ -94,27 +101,58 @@ def make_event(sent: Span, trigger: Trigger, args: Arguments, context: Context) 
         source=source,
         target=target,
         third_parties=third,
-        modality=detect_modality(trigger.token, sent.doc),
-        confidence=_confidence(source, target),
+        modality=detect_modality(trigger.token, sent.doc, reference_year=context.year),
+        confidence=_confidence(source, target, entry.quad_class, prediction),
         statement=context.statement,
     )
 
 
-def _confidence(source: list[Actor], target: list[Actor]) -> float:
+def _confidence(source: list[Actor], target: list[Actor], quad: int, prediction: EventPrediction | None) -> float:
+    """Higher with both actors found and when the sentence classifier agrees on the quad class."""
     score = 0.5 + 0.2 * bool(source) + 0.2 * bool(target)
+    if prediction is not None:
+        agreement = prediction.quad_probability if prediction.quad == quad else 1 - prediction.quad_probability
+        score *= 0.5 + 0.5 * agreement
     return round(min(score, 0.95), 2)
 
 
-def code_doc(doc: Doc, mentions: list[Mention], context: Context | None = None) -> list[Event]:
-    """Every event in a parsed text, given its actor mentions."""
+def _fallback_trigger(sent: Span, prediction: EventPrediction) -> Trigger | None:
+    """For a sentence with no cue word that the classifier holds to be an event: its main verb."""
+    if prediction.type is None or prediction.quad_probability < FALLBACK_MIN_PROBABILITY:
+        return None
+    root = sent.root
+    cameo = tables.default_cameo(prediction.type)
+    return Trigger(root, Cue(root.lemma_.lower(), "ANY", cameo), root, cameo)
+
+
+def _sentence_events(
+    sent: Span, index: MentionIndex, context: Context, prediction: EventPrediction | None
+) -> list[Event]:
+    triggers = find_triggers(sent, index.token_ids())
+    found = [make_event(sent, t, find_arguments(t, index), context, prediction) for t in triggers]
+    events = [event for event in found if event is not None]
+    fallback = _fallback_trigger(sent, prediction) if prediction is not None and not events else None
+    if fallback is not None:
+        event = make_event(sent, fallback, find_arguments(fallback, index), context, prediction)
+        if event is not None:
+            event.confidence = round(event.confidence * 0.6, 2)  # no cue word: less sure
+            events.append(event)
+    return events
+
+
+def code_doc(
+    doc: Doc, mentions: list[Mention], context: Context | None = None, classifier: EventClassifier | None = None
+) -> list[Event]:
+    """Every event in a parsed text, given its actor mentions (and, optionally, the sentence classifier)."""
     context = context or Context(dyad=principal_dyad(mentions))
     index = MentionIndex(doc, mentions)
+    sents = list(doc.sents)
+    predictions: list[EventPrediction | None] = [None] * len(sents)
+    if classifier is not None and index.token_ids():
+        predictions = list(classifier.predict([sent.text for sent in sents]))
     events: list[Event] = []
-    for sent in doc.sents:
-        for trigger in find_triggers(sent, index.token_ids()):
-            event = make_event(sent, trigger, find_arguments(trigger, index), context)
-            if event is not None:
-                events.append(event)
+    for sent, prediction in zip(sents, predictions, strict=True):
+        events += _sentence_events(sent, index, context, prediction)
     return events
 
 
@@ -135,21 +173,23 @@ class EventCoder:
 
     name = "events"
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(self, *, classifier: EventClassifier | None = None, **_: Any) -> None:
         tables.cameo("190")  # load the tables once, at start-up
+        self.classifier = classifier or EventClassifier.load()
 
     def __call__(self, article: Article) -> Article:
         dyad = principal_dyad(article.mentions)
-        story = code_doc(article.doc, article.mentions, Context(dyad=dyad))
+        year = int(article.published[:4]) if article.published else None
+        story = code_doc(article.doc, article.mentions, Context(dyad=dyad, year=year), self.classifier)
         events = _date_events(story, article.published, "publication")
         for i, (statement, doc) in enumerate(zip(article.statements, article.statement_docs, strict=True)):
-            events += self._code_statement(i, statement, doc, dyad)
+            events += self._code_statement(statement, doc, Context(dyad=dyad, statement=i, year=year))
         article.events = events
         return article
 
-    def _code_statement(self, i: int, statement: Statement, doc: Doc, dyad: tuple[Actor, ...]) -> list[Event]:
-        author = author_actor(statement)
-        country = author.country if author else None
-        mentions = find_mentions(doc, context_country=country)
-        events = code_doc(doc, mentions, Context(dyad=dyad, author=author, statement=i))
+    def _code_statement(self, statement: Statement, doc: Doc, context: Context) -> list[Event]:
+        context.author = author_actor(statement)
+        country = context.author.country if context.author else None
+        mentions = find_mentions(doc, context_country=country, include_places=True)
+        events = code_doc(doc, mentions, context, self.classifier)
         return _date_events(events, statement.date, "explicit")
