@@ -80,22 +80,25 @@ def print_report(gold: list[int], predicted: list[int]) -> dict[str, float]:
 
 def dyad_report(rows: list[dict[str, Any]], events: list[list[Event]]) -> dict[str, float]:
     """Source and target country accuracy where the annotated spans name a country."""
-    checked = src_ok = tgt_ok = both_ok = 0
+    checked = coded = src_ok = tgt_ok = both_ok = 0
     for row, found in zip(rows, events, strict=True):
         gold_source, gold_target = span_country(row, "source"), span_country(row, "target")
         if gold_source is None or gold_target is None or gold_source == gold_target:
             continue
         checked += 1
         event = main_event(found)
+        coded += event is not None
         source = {a.country for a in event.source} if event else set()
         target = {a.country for a in event.target} if event else set()
         src_ok += gold_source in source
         tgt_ok += gold_target in target
         both_ok += gold_source in source and gold_target in target
-    scores = {k: v / checked if checked else 0.0 for k, v in
-              {"source_accuracy": src_ok, "target_accuracy": tgt_ok, "dyad_accuracy": both_ok}.items()}
-    print(f"dyads: {checked} sentences whose source and target spans name two countries")
-    print("  " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+    hits = {"source_accuracy": src_ok, "target_accuracy": tgt_ok, "dyad_accuracy": both_ok}
+    scores = {name: count / checked if checked else 0.0 for name, count in hits.items()}
+    scores |= {f"{name}_coded": count / coded if coded else 0.0 for name, count in hits.items()}
+    print(f"dyads: {checked} sentences whose source and target spans name two countries; {coded} coded with an event")
+    print("  all:   " + "  ".join(f"{k} {scores[k]:.3f}" for k in hits))
+    print("  coded: " + "  ".join(f"{k} {scores[k + '_coded']:.3f}" for k in hits))
     return scores
 
 

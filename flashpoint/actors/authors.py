@@ -28,6 +28,7 @@ def flag_countries(text: str) -> list[str]:
     return [_iso2_to_iso3()[code] for code in codes if code in _iso2_to_iso3()]
 
 
+@cache
 def actor_from_author(author: str, *, handle: str | None = None) -> Actor | None:
     """A state actor for an official account: a flag gives the country, the words give sector and role."""
     flags = flag_countries(author)

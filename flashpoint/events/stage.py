@@ -18,8 +18,11 @@ from .cues import Cue
 from .modality import detect_modality
 
 MEDIATION = {"045"}
-# A sentence with actors but no cue word becomes an event only when the classifier is this sure of it.
-FALLBACK_MIN_PROBABILITY = 0.6
+# How far the sentence classifier overrules cue events that lack a source or a target (a cue event with
+# both stands). Thresholds set once at 0.6, not searched:
+FALLBACK_MIN_PROBABILITY = 0.6  # a sentence with actors but no cue word becomes an event
+NO_EVENT_MIN_PROBABILITY = 0.6  # cue words in a sentence the classifier holds to be no event are dropped
+RETYPE_MIN_PROBABILITY = 0.6  # a cue event of another quad class takes the classifier's type
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
 
 
@@ -125,13 +128,38 @@ def _fallback_trigger(sent: Span, prediction: EventPrediction) -> Trigger | None
     return Trigger(root, Cue(root.lemma_.lower(), "ANY", cameo), root, cameo)
 
 
+def _complete(event: Event) -> bool:
+    """An event whose cue word found both a source and a target: the classifier does not overrule it."""
+    return bool(event.source and event.target)
+
+
+def _retype(event: Event, prediction: EventPrediction) -> None:
+    """Give an event the classifier's type (and that type's default CAMEO code), keeping its actors."""
+    assert prediction.type is not None
+    cameo = tables.default_cameo(prediction.type)
+    entry = tables.cameo(cameo)
+    event.type, event.mode, event.context, event.cameo = entry.plover_type, entry.mode or None, None, cameo
+    event.quad_class, event.goldstein = entry.quad_class, entry.goldstein
+    event.intensity = tables.plover(entry.plover_type).intensity
+    event.confidence = round(0.5 * prediction.quad_probability + 0.3, 2)
+
+
 def _sentence_events(
     sent: Span, index: MentionIndex, context: Context, prediction: EventPrediction | None
 ) -> list[Event]:
     triggers = find_triggers(sent, index.token_ids())
     found = [make_event(sent, t, find_arguments(t, index), context, prediction) for t in triggers]
     events = [event for event in found if event is not None]
-    fallback = _fallback_trigger(sent, prediction) if prediction is not None and not events else None
+    if prediction is None:
+        return events
+    if prediction.quad == 0 and prediction.quad_probability >= NO_EVENT_MIN_PROBABILITY:
+        return [event for event in events if _complete(event)]
+    if events and not any(event.quad_class == prediction.quad for event in events):
+        main = max(events, key=lambda event: event.confidence)
+        if prediction.quad_probability >= RETYPE_MIN_PROBABILITY and prediction.type and not _complete(main):
+            _retype(main, prediction)
+        return events
+    fallback = _fallback_trigger(sent, prediction) if not events else None
     if fallback is not None:
         event = make_event(sent, fallback, find_arguments(fallback, index), context, prediction)
         if event is not None:
@@ -146,9 +174,10 @@ def code_doc(
     """Every event in a parsed text, given its actor mentions (and, optionally, the sentence classifier)."""
     context = context or Context(dyad=principal_dyad(mentions))
     index = MentionIndex(doc, mentions)
-    sents = list(doc.sents)
+    actors = index.token_ids()
+    sents = [sent for sent in doc.sents if any(token.i in actors for token in sent)]  # no actor, no event
     predictions: list[EventPrediction | None] = [None] * len(sents)
-    if classifier is not None and index.token_ids():
+    if classifier is not None and sents:
         predictions = list(classifier.predict([sent.text for sent in sents]))
     events: list[Event] = []
     for sent, prediction in zip(sents, predictions, strict=True):
