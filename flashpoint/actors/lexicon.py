@@ -18,7 +18,6 @@ phrase in lower case matches any case.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +26,8 @@ from typing import Any
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+
+from ..datafiles import read_tsv
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 
@@ -74,12 +75,9 @@ class Lexicon:
         return self.cues.get(name, frozenset())
 
 
-def rows(file_name: str) -> Iterator[dict[str, str]]:
+def rows(file_name: str) -> list[dict[str, str]]:
     """The rows of a data file: '#' lines are comments, the first other line is the header."""
-    text = (DATA_DIR / file_name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-        yield {key: (value or "").strip() for key, value in row.items()}
+    return read_tsv(f"actors/{file_name}", strict=False)
 
 
 def _or_none(value: str) -> str | None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 
-DATA = files("flashpoint") / "data" / "events"
+from ..datafiles import data_lines
 
 
 @dataclass(frozen=True)
@@ -24,11 +22,6 @@ class Cue:
         return self.pos == "ANY" or self.pos == pos or (self.pos == "NOUN" and pos == "PROPN")
 
 
-def _data_lines(name: str) -> list[str]:
-    text = DATA.joinpath(name).read_text("utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 def _mode_words(cell: str) -> dict[str, str]:
     pairs = (item.split("=", 1) for item in cell.split("|") if "=" in item)
     return {word: code for word, code in pairs}
@@ -37,7 +30,7 @@ def _mode_words(cell: str) -> dict[str, str]:
 @cache
 def cue_table() -> dict[str, tuple[Cue, ...]]:
     """lemma -> the cues with that lemma (a lemma may have several, told apart by pos or needs)."""
-    rows = list(csv.reader(_data_lines("cues.tsv"), delimiter="\t"))[1:]
+    rows = [line.split("\t") for line in data_lines("events/cues.tsv")][1:]
     table: dict[str, list[Cue]] = {}
     for row in rows:
         lemma, pos, cameo, needs, modes = (row + ["", ""])[:5]
@@ -48,4 +41,4 @@ def cue_table() -> dict[str, tuple[Cue, ...]]:
 @cache
 def light_verbs() -> frozenset[str]:
     """Verbs whose event is named by their object ("launched a strike", "held talks")."""
-    return frozenset(_data_lines("light_verbs.txt"))
+    return frozenset(data_lines("events/light_verbs.txt"))

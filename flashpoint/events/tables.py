@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+
+from ..datafiles import read_tsv
 
 __all__ = [
     "CameoEntry",
@@ -31,7 +32,6 @@ __all__ = [
     "read_table",
 ]
 
-DATA = files("flashpoint") / "data" / "events"
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,7 @@ class ModeEntry:
 
 def read_table(name: str) -> list[dict[str, str]]:
     """A TSV file of data/events (comments skipped) as one dict per row, every value a string."""
-    lines = [line for line in DATA.joinpath(name).read_text("utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    header, *rows = (line.split("\t") for line in lines)
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            raise ValueError(f"data/events/{name}: row {number} has {len(row)} columns, not {len(header)}")
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return read_tsv(f"events/{name}")
 
 
 def _cameo_entry(row: dict[str, str]) -> CameoEntry:
