@@ -9,7 +9,7 @@ Cues nested under another cue ("pledged to cooperate") belong to the outer event
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,6 +17,7 @@ from ..model import Actor, Mention
 from .cues import Cue, cue_table, light_verbs
 
 SUBJECTS = {"nsubj", "csubj"}
+REPORTING = {"say", "tell", "state", "claim", "add", "announce", "insist", "argue", "stress", "declare", "write"}
 TARGET_PREPS = {"against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "for"}
 CLIMB_DEPS = {"xcomp", "advcl", "conj", "pcomp", "ccomp"}
 
@@ -35,6 +36,8 @@ class Trigger:
 class Arguments:
     source: list[Mention]
     target: list[Mention]
+    speaker: list[Mention] = field(default_factory=list)
+    addressee: list[Mention] = field(default_factory=list)
 
 
 def _has_child(token: Token, word: str) -> bool:
@@ -254,7 +257,23 @@ def find_arguments(trigger: Trigger, index: MentionIndex) -> Arguments:
         target = _complement_targets(trigger, index, avoid)
     if not target:
         target = _place_targets(trigger, index, avoid)
-    return Arguments(source=source, target=_unique(target))
+    speaker, addressee = _reported_by(trigger, index) if not source else ([], [])
+    return Arguments(source=source, target=_unique(target), speaker=speaker, addressee=addressee)
+
+
+def _reported_by(trigger: Trigger, index: MentionIndex) -> tuple[list[Mention], list[Mention]]:
+    """For "Russia says Israel must end attacks": the speaker (Russia) and the clause's subject (Israel)."""
+    clause = trigger.anchor
+    for head in trigger.anchor.ancestors:
+        if head.lemma_.lower() in REPORTING and head.pos_ == "VERB":
+            speaker = next((c for c in head.children if c.dep_ in SUBJECTS), None)
+            if speaker is None:
+                return [], []
+            subject = next((c for c in clause.children if c.dep_ in SUBJECTS), None)
+            addressee = index.nearest(subject) if subject is not None else []
+            return index.nearest(speaker), addressee
+        clause = head
+    return [], []
 
 
 def _complement_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor]) -> list[Mention]:

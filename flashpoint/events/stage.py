@@ -18,6 +18,7 @@ from .cues import Cue
 from .modality import detect_modality
 
 MEDIATION = {"045"}
+VERBAL = {1, 3}  # quad classes of words: a reported verbal act is the speaker's
 # How far the sentence classifier overrules cue events that lack a source or a target (a cue event with
 # both stands). Thresholds set once at 0.6, not searched:
 FALLBACK_MIN_PROBABILITY = 0.6  # a sentence with actors but no cue word becomes an event
@@ -71,6 +72,8 @@ def _evidence_span(sent: Span, trigger: Trigger, args: Arguments) -> tuple[int, 
 
 def _apply_context(args: Arguments, trigger: Trigger, context: Context) -> tuple[list[Actor], ...]:
     source, target = _actors(args.source), _actors(args.target)
+    if not source and args.speaker and tables.cameo(trigger.cameo).quad_class in VERBAL:
+        source, target = _actors(args.speaker), _actors(args.addressee) + target
     if context.author is not None:
         source = [context.author if a.text.lower() in FIRST_PERSON else a for a in source]
         if not source:
@@ -128,6 +131,18 @@ def _fallback_trigger(sent: Span, prediction: EventPrediction) -> Trigger | None
     return Trigger(root, Cue(root.lemma_.lower(), "ANY", cameo), root, cameo)
 
 
+def _credit_speaker(event: Event, args: Arguments) -> None:
+    """A deed retyped as words, under a reporting verb, is the speaker's act toward those it names."""
+    if not args.speaker or event.quad_class not in VERBAL:
+        return
+    named = [*_actors(args.addressee), *event.source, *event.target]
+    event.source = _actors(args.speaker)
+    event.target = []
+    for actor in named:
+        if not any(same_actor(actor, seen) for seen in event.source + event.target):
+            event.target.append(actor)
+
+
 def _complete(event: Event) -> bool:
     """An event whose cue word found both a source and a target: the classifier does not overrule it."""
     return bool(event.source and event.target)
@@ -147,9 +162,10 @@ def _retype(event: Event, prediction: EventPrediction) -> None:
 def _sentence_events(
     sent: Span, index: MentionIndex, context: Context, prediction: EventPrediction | None
 ) -> list[Event]:
-    triggers = find_triggers(sent, index.token_ids())
-    found = [make_event(sent, t, find_arguments(t, index), context, prediction) for t in triggers]
-    events = [event for event in found if event is not None]
+    arguments = [(t, find_arguments(t, index)) for t in find_triggers(sent, index.token_ids())]
+    coded = [(make_event(sent, t, args, context, prediction), args) for t, args in arguments]
+    speakers = {id(event): args for event, args in coded if event is not None}
+    events = [event for event, _ in coded if event is not None]
     if prediction is None:
         return events
     if prediction.quad == 0 and prediction.quad_probability >= NO_EVENT_MIN_PROBABILITY:
@@ -158,6 +174,7 @@ def _sentence_events(
         main = max(events, key=lambda event: event.confidence)
         if prediction.quad_probability >= RETYPE_MIN_PROBABILITY and prediction.type and not _complete(main):
             _retype(main, prediction)
+            _credit_speaker(main, speakers[id(main)])
         return events
     fallback = _fallback_trigger(sent, prediction) if not events else None
     if fallback is not None:
