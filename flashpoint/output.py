@@ -50,22 +50,28 @@ def _modality(event: Event) -> str:
     return ",".join(name for name, value in asdict(event.modality).items() if value) or "-"
 
 
+def _who(event: Event) -> str:
+    who = f"{_actors(event.source)} -> {_actors(event.target)}"
+    return who + (f"\nwith {_actors(event.third_parties)}" if event.third_parties else "")
+
+
+def _what(event: Event) -> str:
+    mode = f"/{event.mode}" if event.mode else ""
+    goldstein = f" {event.goldstein:+}" if event.goldstein is not None else ""
+    return f"{event.type}{mode}\nCAMEO {event.cameo}{goldstein} q{event.quad_class}"
+
+
 def events_table(article: Article) -> Table:
     """The events of one article as a table a person reads in a terminal."""
-    table = Table(title=article.title or article.id, show_lines=True)
-    for column in ("type", "cameo", "source", "target", "third parties", "date", "modality", "evidence"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=article.title or article.id, show_lines=True, expand=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("who", ratio=2)
+    table.add_column("when", no_wrap=True)
+    table.add_column("evidence", ratio=3)
     for event in article.events:
-        table.add_row(
-            f"{event.type}{'/' + event.mode if event.mode else ''} q{event.quad_class}",
-            f"{event.cameo} ({event.goldstein:+})" if event.goldstein is not None else event.cameo,
-            _actors(event.source),
-            _actors(event.target),
-            _actors(event.third_parties),
-            f"{event.date or '?'} {event.date_precision}",
-            _modality(event),
-            event.evidence.text,
-        )
+        flags = _modality(event)
+        evidence = event.evidence.text + (f" [{flags}]" if flags != "-" else "")
+        table.add_row(_what(event), _who(event), f"{event.date or '?'}\n{event.date_precision}", evidence)
     return table
 
 

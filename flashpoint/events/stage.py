@@ -52,10 +52,14 @@ def _actors(mentions: list[Mention]) -> list[Actor]:
 
 def principal_dyad(mentions: list[Mention]) -> tuple[Actor, ...]:
     """The two countries the article is most about (by mentions), as bare country actors."""
-    counts = Counter(
-        m.actor.country for m in mentions if m.actor and m.actor.country and m.actor.sector != "MED"
+    states = [m.actor for m in mentions if m.actor and m.actor.country and m.actor.sector != "MED"]
+    counts = Counter(actor.country for actor in states)
+    names = {actor.country: actor.name for actor in reversed(states) if actor.sector is None}
+    return tuple(
+        Actor(name=names.get(code, code), text=names.get(code, code), country=code)
+        for code, _ in counts.most_common(2)
+        if code is not None
     )
-    return tuple(Actor(name=code, text=code, country=code) for code, _ in counts.most_common(2))
 
 
 def _evidence_span(sent: Span, trigger: Trigger, args: Arguments) -> tuple[int, int]:
