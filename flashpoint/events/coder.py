@@ -43,7 +43,7 @@ class Arguments:
 def _has_child(token: Token, word: str) -> bool:
     if word.startswith("prep:"):
         prep = word[5:]
-        return any(child.dep_ == "prep" and child.lower_ == prep for child in token.children)
+        return any(child.dep_ in {"prep", "prt"} and child.lower_ == prep for child in token.children)
     near = [child for child in token.children] + [g for child in token.children for g in child.children]
     return any(child.lemma_.lower() == word or child.lower_ == word for child in near)
 
@@ -156,7 +156,7 @@ class MentionIndex:
         level = [token]
         for _ in range(8):
             hits = [self.by_token[t.i] for t in level if t.i in self.by_token and t.i not in exclude]
-            hits = [m for m in hits if not any(same_actor(m.actor, a) for a in avoid)]  # type: ignore[arg-type]
+            hits = [m for m in hits if not any(related_actor(m.actor, a) for a in avoid)]  # type: ignore[arg-type]
             if hits:
                 return hits
             level = [child for t in level for child in t.children if child.dep_ not in skip]
@@ -287,12 +287,22 @@ def _complement_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor
 
 
 def _place_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor]) -> list[Mention]:
-    places = [m for token in _targets(trigger) for m in index.nearest_place(token)]
+    """Where no actor is the target, a place the event is directed at or happens in ("arrived in Mali")."""
+    heads = {trigger.anchor, trigger.token}
+    objects = [g for head in heads for child in head.children if child.dep_ == "prep"
+               for g in child.children if g.dep_ == "pobj"]
+    places = [m for token in [*_targets(trigger), *objects] for m in index.nearest_place(token)]
     return [m for m in places if m.actor and not any(m.actor.country == a.country for a in avoid)]
 
 
 def _is_pronoun(mention: Mention) -> bool:
     return mention.kind == "pronoun"
+
+
+def related_actor(a: Actor, b: Actor) -> bool:
+    """The same actor, or a state and one of its own organs ("Australia" and its troops): never a dyad."""
+    own_organ = bool(a.country) and a.country == b.country and (a.sector is None or b.sector is None)
+    return own_organ or same_actor(a, b)
 
 
 def same_actor(a: Actor, b: Actor) -> bool:

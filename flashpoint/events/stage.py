@@ -13,12 +13,14 @@ from ..actors.authors import actor_from_author
 from ..model import Actor, Article, Event, Evidence, Mention, Statement
 from . import tables
 from .classifier import EventClassifier, EventPrediction
-from .coder import Arguments, MentionIndex, Trigger, find_arguments, find_triggers, same_actor
+from .coder import Arguments, MentionIndex, Trigger, find_arguments, find_triggers, related_actor, same_actor
 from .cues import Cue
 from .modality import detect_modality
 
 MEDIATION = {"045"}
 VERBAL = {1, 3}  # quad classes of words: a reported verbal act is the speaker's
+COOPERATIVE = {1, 2}
+REFUSAL = "120"  # CAMEO "Reject, not specified below"
 # How far the sentence classifier overrules cue events that lack a source or a target (a cue event with
 # both stands). Thresholds set once at 0.6, not searched:
 FALLBACK_MIN_PROBABILITY = 0.6  # a sentence with actors but no cue word becomes an event
@@ -82,7 +84,7 @@ def _apply_context(args: Arguments, trigger: Trigger, context: Context) -> tuple
         source = [context.author if a.text.lower() in FIRST_PERSON else a for a in source]
         if not source:
             source = [context.author]
-    target = [a for a in target if not any(same_actor(a, s) for s in source)]
+    target = [a for a in target if not any(related_actor(a, s) for s in source)]
     third: list[Actor] = []
     if trigger.cameo in MEDIATION and len(context.dyad) == 2:
         third = [a for a in source + target if a.country not in {d.country for d in context.dyad}]
@@ -147,6 +149,18 @@ def _credit_speaker(event: Event, args: Arguments) -> None:
             event.target.append(actor)
 
 
+def _refusal(event: Event) -> Event:
+    """A cooperative act that is negated ("will not lift the ban", "refused to release") is a REJECT."""
+    if not event.modality.negated or event.quad_class not in COOPERATIVE:
+        return event
+    entry = tables.cameo(REFUSAL)
+    event.type, event.mode, event.context, event.cameo = entry.plover_type, entry.mode or None, None, REFUSAL
+    event.quad_class, event.goldstein = entry.quad_class, entry.goldstein
+    event.intensity = tables.plover(entry.plover_type).intensity
+    event.modality.negated = False  # the refusal itself happened
+    return event
+
+
 def _complete(event: Event) -> bool:
     """An event whose cue word found both a source and a target: the classifier does not overrule it."""
     return bool(event.source and event.target)
@@ -169,7 +183,7 @@ def _sentence_events(
     arguments = [(t, find_arguments(t, index)) for t in find_triggers(sent, index.token_ids())]
     coded = [(make_event(sent, t, args, context, prediction), args) for t, args in arguments]
     speakers = {id(event): args for event, args in coded if event is not None}
-    events = [event for event, _ in coded if event is not None]
+    events = [_refusal(event) for event, _ in coded if event is not None]
     if prediction is None:
         return events
     if prediction.quad == 0 and prediction.quad_probability >= NO_EVENT_MIN_PROBABILITY:
