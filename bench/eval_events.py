@@ -45,9 +45,10 @@ def tuning_row(row: dict[str, Any]) -> bool:
 
 
 def main_event(events: Sequence[Event]) -> Event | None:
-    """The sentence's main event: the most confident one that is asserted (not negated nor hypothetical)."""
+    """The sentence's main event: the most confident asserted one (not negated nor hypothetical), else the
+    most confident of the others (the annotation codes "would hold talks" too)."""
     asserted = [e for e in events if not (e.modality.negated or e.modality.hypothetical)]
-    return max(asserted, key=lambda e: e.confidence, default=None)
+    return max(asserted or events, key=lambda e: e.confidence, default=None)
 
 
 def prf(gold: Sequence[int], predicted: Sequence[int]) -> dict[int, tuple[float, float, float, int]]:
