@@ -291,7 +291,8 @@ def _place_targets(trigger: Trigger, index: MentionIndex, avoid: list[Actor]) ->
     heads = {trigger.anchor, trigger.token}
     objects = [g for head in heads for child in head.children if child.dep_ == "prep"
                for g in child.children if g.dep_ == "pobj"]
-    places = [m for token in [*_targets(trigger), *objects] for m in index.nearest_place(token)]
+    actors = [m for token in objects for m in index.nearest(token, avoid=avoid)]
+    places = actors or [m for token in [*_targets(trigger), *objects] for m in index.nearest_place(token)]
     return [m for m in places if m.actor and not any(m.actor.country == a.country for a in avoid)]
 
 

@@ -184,6 +184,9 @@ def _sentence_events(
     coded = [(make_event(sent, t, args, context, prediction), args) for t, args in arguments]
     speakers = {id(event): args for event, args in coded if event is not None}
     events = [_refusal(event) for event, _ in coded if event is not None]
+    for event in events:
+        if not event.source:
+            _credit_speaker(event, speakers[id(event)])
     if prediction is None:
         return events
     if prediction.quad == 0 and prediction.quad_probability >= NO_EVENT_MIN_PROBABILITY:
