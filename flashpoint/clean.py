@@ -455,16 +455,20 @@ def _take_metadata(article: Article, document: dict[str, Any]) -> None:
 # --- language -----------------------------------------------------------------------------------------
 
 
+LANGUAGE_SAMPLE = 2000  # characters: enough to tell the language, cheap on long articles
+
+
 def guess_language(text: str, *, patterns: Patterns | None = None, min_words: int = 5) -> str | None:
     """ISO 639-1 code of the language whose function words are most frequent in `text`.
 
     A text mostly in another script than Latin gets "und-<Script>" (e.g. "und-Arab"); a Latin text that
     matches no known language gets "und"; a text too short to tell gets None.
     """
-    script = _main_script(text)
+    sample = text[:LANGUAGE_SAMPLE]
+    script = _main_script(sample)
     if script is not None:
         return f"und-{script}"
-    words = [word.casefold() for word in WORD.findall(text)]
+    words = [word.casefold() for word in WORD.findall(sample)]
     if len(words) < min_words:
         return None
     stopwords = (patterns or load_patterns()).stopwords
@@ -478,8 +482,8 @@ def guess_language(text: str, *, patterns: Patterns | None = None, min_words: in
 def _main_script(text: str) -> str | None:
     """The ISO 15924 code of the script of most letters, when that is not Latin (None for Latin)."""
     counts: dict[str, int] = {}
-    for char in LETTERS.findall(text[:20000]):
-        script = unicodedata.name(char, "UNKNOWN").split()[0]
+    for char in LETTERS.findall(text):
+        script = "LATIN" if char.isascii() else unicodedata.name(char, "UNKNOWN").split()[0]
         counts[script] = counts.get(script, 0) + 1
     if not counts:
         return None

@@ -317,8 +317,9 @@ def _future_time(scope: Scope, cues: ModalityCues) -> bool:
         if token.lower_ in fut.words and _attached(token, scope.owners(), cues, None):
             return True
         time_noun = token.head
-        dated = time_noun in scope.owners() or _attached(time_noun, scope.owners(), cues, None)
-        if token.lower_ in fut.time_modifiers and _lemma(time_noun) in cues.time_nouns and dated:
+        if token.lower_ not in fut.time_modifiers or _lemma(time_noun) not in cues.time_nouns:
+            continue  # the cheap test first: most tokens are no time words
+        if time_noun in scope.owners() or _attached(time_noun, scope.owners(), cues, None):
             return True
     return False
 

@@ -109,7 +109,7 @@ def make_event(
         quad_class=entry.quad_class,
         intensity=tables.plover(entry.plover_type).intensity,
         goldstein=entry.goldstein,
-        evidence=Evidence(text=sent.doc.text[start:end], start=start, end=end),
+        evidence=Evidence(text=sent.text[start - sent.start_char : end - sent.start_char], start=start, end=end),
         source=source,
         target=target,
         third_parties=third,
