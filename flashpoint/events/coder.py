@@ -243,11 +243,12 @@ def _noun_source(token: Token) -> Token | None:
 
 def find_arguments(trigger: Trigger, index: MentionIndex) -> Arguments:
     """The source and target mentions of one trigger."""
-    source_token = _noun_source(trigger.token) if trigger.token.pos_ != "VERB" else None
+    owner = _noun_source(trigger.token) if trigger.token.pos_ != "VERB" else None
+    source = index.nearest(owner) if owner is not None else []
     passive = False
-    if source_token is None and trigger.anchor.pos_ in {"VERB", "AUX"}:
-        source_token, passive = _subject(trigger.anchor)
-    source = index.nearest(source_token) if source_token is not None else []
+    if not source and trigger.anchor.pos_ in {"VERB", "AUX"}:  # "their donations": the verb's subject
+        subject, passive = _subject(trigger.anchor)
+        source = index.nearest(subject) if subject is not None else []
     avoid = [mention.actor for mention in source if mention.actor is not None]
     target: list[Mention] = []
     for token in _targets(trigger):

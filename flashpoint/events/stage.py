@@ -199,10 +199,10 @@ def _sentence_events(
         return events
     fallback = _fallback_trigger(sent, prediction) if not events else None
     if fallback is not None:
-        event = make_event(sent, fallback, find_arguments(fallback, index), context, prediction)
-        if event is not None:
-            event.confidence = round(event.confidence * 0.6, 2)  # no cue word: less sure
-            events.append(event)
+        guessed = make_event(sent, fallback, find_arguments(fallback, index), context, prediction)
+        if guessed is not None:
+            guessed.confidence = round(guessed.confidence * 0.6, 2)  # no cue word: less sure
+            events.append(guessed)
     return events
 
 
