@@ -8,10 +8,14 @@ from importlib.resources.abc import Traversable
 DATA: Traversable = files("flashpoint") / "data"
 
 
+def content_lines(text: str) -> list[str]:
+    """The non-empty lines of a data text that are not '#' comments."""
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def data_lines(name: str) -> list[str]:
     """The non-empty, non-comment lines of `data/<name>`."""
-    text = DATA.joinpath(name).read_text("utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return content_lines(DATA.joinpath(name).read_text("utf-8"))
 
 
 def read_tsv(name: str, *, strict: bool = True) -> list[dict[str, str]]:

@@ -153,12 +153,17 @@ def _refusal(event: Event) -> Event:
     """A cooperative act that is negated ("will not lift the ban", "refused to release") is a REJECT."""
     if not event.modality.negated or event.quad_class not in COOPERATIVE:
         return event
-    entry = tables.cameo(REFUSAL)
-    event.type, event.mode, event.context, event.cameo = entry.plover_type, entry.mode or None, None, REFUSAL
-    event.quad_class, event.goldstein = entry.quad_class, entry.goldstein
-    event.intensity = tables.plover(entry.plover_type).intensity
+    _recode(event, REFUSAL)
     event.modality.negated = False  # the refusal itself happened
     return event
+
+
+def _recode(event: Event, cameo: str) -> None:
+    """Give an event another CAMEO code and what follows from it, keeping its actors and evidence."""
+    entry = tables.cameo(cameo)
+    event.type, event.mode, event.context, event.cameo = entry.plover_type, entry.mode or None, None, cameo
+    event.quad_class, event.goldstein = entry.quad_class, entry.goldstein
+    event.intensity = tables.plover(entry.plover_type).intensity
 
 
 def _complete(event: Event) -> bool:
@@ -169,11 +174,7 @@ def _complete(event: Event) -> bool:
 def _retype(event: Event, prediction: EventPrediction) -> None:
     """Give an event the classifier's type (and that type's default CAMEO code), keeping its actors."""
     assert prediction.type is not None
-    cameo = tables.default_cameo(prediction.type)
-    entry = tables.cameo(cameo)
-    event.type, event.mode, event.context, event.cameo = entry.plover_type, entry.mode or None, None, cameo
-    event.quad_class, event.goldstein = entry.quad_class, entry.goldstein
-    event.intensity = tables.plover(entry.plover_type).intensity
+    _recode(event, tables.default_cameo(prediction.type))
     event.confidence = round(0.5 * prediction.quad_probability + 0.3, 2)
 
 

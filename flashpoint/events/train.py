@@ -20,7 +20,6 @@ import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
+from ..datafiles import content_lines, data_lines
 from .classifier import (
     MODEL_FILE,
     TYPE_QUAD,
@@ -113,8 +113,8 @@ def load_conflibert(path: Path) -> tuple[list[str], np.ndarray]:
 
 def load_cues(path: Path | None = None) -> dict[str, list[str]]:
     """PLOVER type -> cue stems, from the packaged ``event_model.cues.tsv`` unless ``path`` is given."""
-    text = path.read_text("utf-8") if path else (files("flashpoint") / "data" / CUES_FILE).read_text("utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    lines = content_lines(path.read_text("utf-8")) if path else data_lines(CUES_FILE)
+    rows = [line.split("\t") for line in lines]
     return {row[0]: [stem for stem in row[1:] if stem] for row in rows}
 
 
