@@ -72,6 +72,8 @@ class Evidence:
     text: str
     start: int
     end: int
+    trigger_start: int | None = None
+    trigger_end: int | None = None
 
 
 @dataclass
