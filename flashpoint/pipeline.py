@@ -6,6 +6,7 @@ work on a batch at once (the spaCy parse does). Stages are made by name from `re
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -44,6 +45,8 @@ class Pipeline:
         self.stage_names = tuple(stages or DEFAULT_STAGES)
         self.config = config
         self.stages: list[Stage] = [make_stage(name, **config) for name in self.stage_names]
+        # seconds spent in each stage by this process (for benchmarks; worker processes keep their own)
+        self.timings: dict[str, float] = dict.fromkeys(self.stage_names, 0.0)
 
     def __call__(self, article: Article) -> Article:
         return self._run_batch([article])[0]
@@ -67,7 +70,9 @@ class Pipeline:
         for stage in self.stages:
             live = [article for article in batch if article.ok]
             if live:
+                started = time.perf_counter()
                 self._run_stage(stage, live)
+                self.timings[stage.name] = self.timings.get(stage.name, 0.0) + time.perf_counter() - started
         return batch
 
     def _run_stage(self, stage: Stage, articles: list[Article]) -> None:

@@ -14,9 +14,10 @@ STAGES: dict[str, str] = {
     "parse": "flashpoint.nlp:Parser",
     "actors": "flashpoint.actors:ActorFinder",
     "events": "flashpoint.events:EventCoder",
+    "time": "flashpoint.when:TimeResolver",
 }
 
-DEFAULT_STAGES: tuple[str, ...] = ("clean", "parse", "actors", "events")
+DEFAULT_STAGES: tuple[str, ...] = ("clean", "parse", "actors", "events", "time")
 
 
 def stage_factory(name: str) -> Callable[..., Any]:

@@ -235,13 +235,6 @@ def author_actor(statement: Statement) -> Actor | None:
     return actor_from_author(statement.author or "", handle=statement.handle)
 
 
-def _date_events(events: list[Event], date: str | None, basis: str) -> list[Event]:
-    for event in events:
-        if date and event.date is None:
-            event.date, event.date_precision, event.date_basis = date, "day", basis
-    return events
-
-
 class EventCoder:
     """The `events` pipeline stage: code the story and every embedded statement."""
 
@@ -255,7 +248,7 @@ class EventCoder:
         dyad = principal_dyad(article.mentions)
         year = int(article.published[:4]) if article.published else None
         story = code_doc(article.doc, article.mentions, Context(dyad=dyad, year=year), self.classifier)
-        events = _date_events(story, article.published, "publication")
+        events = story
         for i, (statement, doc) in enumerate(zip(article.statements, article.statement_docs, strict=True)):
             events += self._code_statement(statement, doc, Context(dyad=dyad, statement=i, year=year))
         article.events = events
@@ -265,5 +258,4 @@ class EventCoder:
         context.author = author_actor(statement)
         country = context.author.country if context.author else None
         mentions = find_mentions(doc, context_country=country, include_places=True)
-        events = code_doc(doc, mentions, context, self.classifier)
-        return _date_events(events, statement.date, "explicit")
+        return code_doc(doc, mentions, context, self.classifier)
