@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Article
 from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from .where import PlaceMention
+
+PLACE_STAGES = ("clean", "parse", "actors", "places")
 
 
 @lru_cache(maxsize=2)
@@ -41,6 +47,14 @@ def code_file(path: str | Path, *, published: str | None = None) -> list[Article
 def pipe(articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1) -> Iterator[Article]:
     """Code many articles in batches, optionally over several processes, keeping input order."""
     yield from default_pipeline().pipe(articles, batch_size=batch_size, n_process=n_process)
+
+
+def places(articles: Iterable[Article]) -> Iterator[tuple[Article, list[PlaceMention]]]:
+    """Every place each article names, geocoded, with its use (location, actor or demonym)."""
+    from .where import find_places
+
+    for article in default_pipeline(PLACE_STAGES).pipe(articles):
+        yield article, find_places(article) if article.ok else []
 
 
 def clean(articles: Iterable[Article]) -> Iterator[Article]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -12,11 +13,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import api
 from .errors import FlashpointError
+from .export import FORMATS as EXPORT_FORMATS
 from .model import Article
-from .output import clean_record, code_record, print_article, to_json
+from .output import (
+    clean_record,
+    code_record,
+    dyad_record,
+    dyad_rows,
+    dyad_tables,
+    places_table,
+    print_article,
+    to_json,
+)
 from .samples import sample_articles
 
 stderr = Console(stderr=True)
+DB_HELP = (
+    "The store: a file, sqlite:///PATH or postgresql://USER@HOST/DB [default: $FLASHPOINT_DB, else flashpoint.db]."
+)
 
 
 def _read(path: str | None, input_file: str | None, published: str | None) -> list[Article]:
@@ -33,8 +47,13 @@ def _with_progress(articles: list[Article], coded: Iterator[Article], label: str
     if len(articles) < 2:
         yield from coded
         return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn())
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task(label, total=len(articles), rate="-")
         for article in coded:
@@ -120,6 +139,202 @@ def code(path: str | None, input_file: str | None, published: str | None, fmt: s
     console = Console()
     for article in done:
         print_article(console, article)
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--input", "input_file", help="A JSONL file of records {id, text|html, url, published, ...}.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table")
+def places(path: str | None, input_file: str | None, fmt: str) -> None:
+    """Every place an article names: offsets, GeoNames place, country, lat/lon and use.
+
+    The use is "location" ("in Tehran"), "actor" ("Tehran said") or "demonym" ("Iranian").
+
+    \b
+    Examples:
+      flashpoint places article.txt
+      cat article.txt | flashpoint places - --format json
+      flashpoint places --input articles.jsonl --format jsonl
+    """
+    articles = _read(path, input_file, None)
+    found = list(api.places(articles))
+    if fmt == "jsonl" or input_file:
+        records = ({"id": a.id, "places": [p.to_dict() for p in ps], "errors": a.errors} for a, ps in found)
+        _write_lines(records, sys.stdout)
+        return
+    _fail_on_errors([article for article, _ in found])
+    if fmt == "json":
+        outputs = [{"places": [place.to_dict() for place in mentions]} for _, mentions in found]
+        click.echo(to_json(outputs[0] if len(outputs) == 1 else outputs))
+        return
+    for _, mentions in found:
+        Console().print(places_table(mentions))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", help=DB_HELP)
+@click.option("--published", help="Publication date YYYY-MM-DD (overrides what the input says).")
+@click.option("--processes", default=1, show_default=True, help="Worker processes for coding.")
+def ingest(paths: tuple[str, ...], db: str | None, published: str | None, processes: int) -> None:
+    """Code articles and keep them in a store; articles already stored are skipped, not recoded.
+
+    \b
+    Examples:
+      flashpoint ingest articles.jsonl
+      flashpoint ingest news/*.html --published 2024-01-19 --db sqlite:///events.db
+      flashpoint ingest feed.jsonl --db postgresql://flashpoint@localhost/flashpoint
+    """
+    from .ingest import IngestReport, ingest_each
+    from .sources import read_paths
+    from .store import open_store
+
+    articles = list(read_paths(paths, published=published))
+    report = IngestReport()
+    with open_store(db) as store:
+        stored = ingest_each(articles, store, report=report, n_process=processes)
+        for _ in _with_progress(articles, stored, "ingesting"):
+            pass
+    for error in report.errors:
+        stderr.print(f"[red]{error['code']}[/red] {error['message']}")
+    click.echo(f"{report.summary()}, in {store.url}")
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--db", help=DB_HELP)
+@click.option("--since", help="From YYYY-MM-DD [default: the first event].")
+@click.option("--until", help="To YYYY-MM-DD [default: the last event].")
+@click.option("--interval", type=click.Choice(["day", "week"]), default="day", show_default=True)
+@click.option("--directed", is_flag=True, help="Only events from A to B.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "png"]), default="table")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File for png [default: A-B.png].")
+def dyad(
+    a: str,
+    b: str,
+    db: str | None,
+    since: str | None,
+    until: str | None,
+    interval: str,
+    directed: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Conflict and cooperation between two countries over time, with escalation and de-escalation points.
+
+    Countries are ISO 3166 alpha-3 codes. Each turning point comes with the events that drove it.
+
+    \b
+    Examples:
+      flashpoint dyad PAK IRN
+      flashpoint dyad PAK IRN --since 2024-01-01 --interval week --format json
+      flashpoint dyad PAK IRN --format png -o pak-irn.png
+    """
+    from .dyad_report import dyad_report
+    from .dyads import plot_series
+    from .store import open_store
+
+    a, b = _country(a), _country(b)
+    with open_store(db) as store:
+        report = dyad_report(store, a, b, interval=interval, directed=directed, since=since, until=until)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(to_json(dyad_record(report)))
+    elif fmt == "csv":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(dyad_rows(report))
+    elif fmt == "png":
+        path = plot_series(report.series, report.turning_points, output or f"{a}-{b}.png", title=f"{a}-{b}")
+        stderr.print(f"wrote {path}")
+    else:
+        for table in dyad_tables(report):
+            Console().print(table)
+
+
+def _country(code: str) -> str:
+    if len(code) != 3 or not code.isalpha():
+        raise click.BadParameter(f"'{code}' is not an ISO 3166 alpha-3 country code such as PAK.")
+    return code.upper()
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write [default: stdout].")
+@click.option("--dyad", help="Only events between two countries, e.g. PAK-IRN.")
+@click.option("--since", help="Events on or after YYYY-MM-DD.")
+@click.option("--until", help="Events on or before YYYY-MM-DD.")
+@click.option("--mentions", is_flag=True, help="One row per report of an event, not one per event.")
+@click.option("--header/--no-header", default=None, help="Header row for csv and gdelt [csv: on, gdelt: off].")
+def export(
+    db: str | None,
+    fmt: str,
+    output: str | None,
+    dyad: str | None,
+    since: str | None,
+    until: str | None,
+    mentions: bool,
+    header: bool | None,
+) -> None:
+    """Write the stored events with their actors and provenance: csv, parquet, jsonl, gdelt or polecat.
+
+    One row per real-world event (reports deduplicated into clusters, with their counts) unless --mentions.
+
+    \b
+    Examples:
+      flashpoint export --format csv -o events.csv
+      flashpoint export --format gdelt --dyad PAK-IRN > pak-irn.tsv
+      flashpoint export --format parquet -o events.parquet --db postgresql://flashpoint@localhost/flashpoint
+    """
+    from .export import export_events, store_records
+    from .store import EventQuery, open_store
+    from .store.base import MAX_PAGE
+
+    query = EventQuery(dyad=_dyad(dyad), since=since, until=until, limit=MAX_PAGE)
+    out = output or sys.stdout.buffer
+    with open_store(db) as store:
+        rows = export_events(store_records(store, query, mentions=mentions), out, format=fmt, header=header)
+    stderr.print(f"{rows} events written ({fmt})")
+
+
+def _dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    a, sep, b = value.partition("-")
+    if not sep:
+        raise click.BadParameter(f"'{value}' is not a pair of ISO3 country codes like PAK-IRN.", param_hint="--dyad")
+    return _country(a), _country(b)
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: a free port.")
+@click.option(
+    "--token",
+    envvar="FLASHPOINT_TOKEN",
+    help="Bearer token for writes [default: $FLASHPOINT_TOKEN; none: writes refused].",
+)
+@click.option("--private", is_flag=True, help="Reads need the token too.")
+def serve(db: str | None, host: str, port: int, token: str | None, private: bool) -> None:
+    """Serve the HTTP API (/api, /openapi.json) and the dashboard (/) over a store.
+
+    \b
+    Examples:
+      flashpoint serve --db events.db
+      FLASHPOINT_TOKEN=s3cret flashpoint serve --db events.db --port 8080
+    """
+    from .web import serve as serve_web
+
+    if private and not token:
+        raise click.UsageError("--private needs a token: --token or $FLASHPOINT_TOKEN.")
+    serve_web(
+        db,
+        host=host,
+        port=port,
+        token=token or "",
+        protect_reads=private,
+        on_ready=lambda url: click.echo(f"flashpoint: serving {url} (Ctrl-C to stop)"),
+    )
 
 
 @main.command()

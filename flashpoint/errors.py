@@ -28,6 +28,67 @@ class Errors(StrEnum):
     E202 = "Unknown pipeline stage '{name}'. Known stages: {known}."
     E203 = "{input}: stage '{stage}' failed: {detail}"
     E204 = "The event model file {path} is missing or unreadable. Rebuild it with: python -m flashpoint.events.train"
+    # places (310-319)
+    E310 = (
+        "The gazetteer {path} is missing or unreadable ({detail}). Reinstall flashpoint, or rebuild it: "
+        "pip install '.[gazetteer]' && python scripts/build_gazetteer.py"
+    )
+    E311 = "home_country = {value!r} is not a country code. Use three capital letters (ISO 3166-1 alpha-3): PAK."
+    # the store (401-419)
+    E401 = "'{url}' is not a store address. Use a file path, sqlite:///PATH or postgresql://USER@HOST/DB."
+    E402 = "{url}: cannot open the SQLite store ({detail}). Check that its folder exists and is writable."
+    E403 = "{url}: cannot connect to PostgreSQL ({detail}). Check that the server runs and the address is right."
+    E404 = "{url}: PostgreSQL needs the psycopg package. Install it with: pip install 'psycopg[binary]'"
+    E405 = "{url}: the store's schema is version {found}, newer than this flashpoint ({known}). Upgrade flashpoint."
+    E406 = "{url}: schema migration {name} failed ({detail}). Nothing was changed; fix the cause and open it again."
+    E407 = "{input}: could not store the article ({detail})."
+    E408 = "Store query: {field} = {value!r} is not valid; expected {expected}."
+    E409 = "{url}: no stored article '{article_id}'. Check the id."
+    E410 = "{url}: no stored event {index} in article '{article_id}'. Check the article id and event index."
+    E411 = "{url}: the store stayed locked by another writer for {seconds} s ({detail}). Try again later."
+    E412 = "{url}: the database failed ({detail})."
+    # dyad series and turning points (43x)
+    E430 = "Unknown interval '{value}'. Use one of: {known}."
+    E431 = "since {since} is after until {until}: the series would be empty. Swap them or leave one out."
+    E432 = "{input}: quad class {value} is not one of 0-4 (0 neutral, 1-2 cooperation, 3-4 conflict)."
+    E433 = "Unknown score '{value}'. Use one of: {known}."
+    # deduplication (42x)
+    E420 = "Deduplication option {name}={value} is out of range: use {expected}."
+    E421 = (
+        "Article '{article_id}': the stored MinHash signature does not fit this index ({detail}). "
+        "Recompute it with ArticleIndex.signature(text), or build the index with the settings that made it."
+    )
+    E422 = "Event {event}: {detail}. Dates are YYYY-MM-DD, and date_end is not before date."
+    E423 = "Article '{article_id}' is already in the index. Add each article once; find() checks without adding."
+    E424 = "Event {event} is already in cluster {cluster}, not {other}. Restore each mention once."
+    # exports (44x)
+    E440 = "Unknown export format '{format}'. Known formats: {known}."
+    E441 = "The parquet export needs pyarrow, which is not installed. Install it: pip install 'flashpoint[parquet]'"
+    E442 = "{output}: parquet is a binary format; pass a path or a binary stream, not a text stream."
+    E443 = "The header option applies to the {known} formats, not to '{format}'. Leave it out for '{format}'."
+    E444 = "Export record {number} is a {kind}, not an (Article, Event) pair or an ExportRecord."
+    E445 = "{output}: cannot write the export ({detail}). Check that the folder exists and is writable."
+    # the HTTP API and dashboard (45x-46x)
+    E450 = "Request parameter {name}: {detail}."
+    E451 = "{name} = {value!r} is not a country code. Use three letters (ISO 3166-1 alpha-3), such as PAK."
+    E452 = "dyad = {value!r} is not a pair of countries. Use two country codes joined by '-', such as PAK-IRN."
+    E453 = "Give either dyad or source/target, not both: dyad is undirected, source and target are directed."
+    E454 = "type = {value!r} is not a PLOVER event type. Use one of: {known}."
+    E455 = "No stored article '{article_id}'. Check the id (GET /api/events lists events with their article ids)."
+    E456 = "No event {index} in article '{article_id}'. The article has {count} events, numbered from 0."
+    E457 = "This needs the server's token: send the header 'Authorization: Bearer TOKEN'."
+    E458 = "The token sent is not the server's token. Check the value of FLASHPOINT_TOKEN or --token."
+    E459 = (
+        "Writes are disabled: the server was started without a token. Start it with --token or the "
+        "FLASHPOINT_TOKEN environment variable to accept articles."
+    )
+    E460 = "The request body is not valid JSON ({detail}). Send one article object or a list of them."
+    E461 = "The request body must be an article object or a list of 1 to {limit} of them, not {kind}."
+    E462 = "The request body is {size} bytes, over the limit of {limit}. Send fewer or shorter articles."
+    E463 = "Nothing at {method} {path}. The endpoints are listed in /openapi.json."
+    E464 = "The server failed on this request ({detail}); its log has the details."
+    E465 = "The store is busy or unavailable ({detail}). Try again shortly."
+    E466 = "{value!r} is not an address and port to serve on: {detail}."
 
 
 class FlashpointError(Exception):

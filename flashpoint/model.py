@@ -36,17 +36,24 @@ class Actor:
 
 @dataclass
 class Place:
+    """A place, resolved against the gazetteer when `geonames_id` is set (see docs/places.md)."""
+
     name: str
     country: str | None = None
     admin1: str | None = None
     lat: float | None = None
     lon: float | None = None
     geonames_id: int | None = None
+    feature: str | None = None
 
 
 @dataclass
 class Mention:
-    """A span of the cleaned text that names an actor, or a place (kind "place", `actor` None)."""
+    """A span of the cleaned text that names an actor, or a place (kind "place", `actor` None).
+
+    The places stage sets `place` on every mention that names a place (a country or capital actor too) and
+    `use`: "location", "actor" or "demonym".
+    """
 
     text: str
     start: int
@@ -54,6 +61,7 @@ class Mention:
     kind: str
     actor: Actor | None = None
     place: Place | None = None
+    use: str | None = None
 
 
 @dataclass

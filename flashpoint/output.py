@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from .model import Actor, Article, Event
+
+if TYPE_CHECKING:
+    from .dyad_report import DyadReport
+    from .store import StoredEvent
+    from .where import PlaceMention
 
 
 def to_json(value: Any) -> str:
@@ -66,12 +72,30 @@ def events_table(article: Article) -> Table:
     table = Table(title=article.title or article.id, show_lines=True, expand=True)
     table.add_column("event", no_wrap=True)
     table.add_column("who", ratio=2)
-    table.add_column("when", no_wrap=True)
+    table.add_column("when, where", no_wrap=True)
     table.add_column("evidence", ratio=3)
     for event in article.events:
         flags = _modality(event)
         evidence = event.evidence.text + (f" [{flags}]" if flags != "-" else "")
-        table.add_row(_what(event), _who(event), f"{event.date or '?'}\n{event.date_precision}", evidence)
+        table.add_row(_what(event), _who(event), _when_where(event), evidence)
+    return table
+
+
+def _when_where(event: Event) -> str:
+    where = f"\n{event.location.name} {event.location.country or ''}" if event.location else ""
+    return f"{event.date or '?'}\n{event.date_precision}{where}"
+
+
+def places_table(places: Sequence[PlaceMention]) -> Table:
+    """Place mentions as a terminal table."""
+    table = Table(show_lines=False, expand=True)
+    for column in ("text", "offsets", "place", "country", "admin1", "lat, lon", "use"):
+        table.add_column(column)
+    for place in places:
+        at = f"{place.lat:.2f}, {place.lon:.2f}" if place.lat is not None and place.lon is not None else "-"
+        name = f"{place.name} ({place.geonames_id})" if place.geonames_id else place.name or "-"
+        offsets = f"{place.start}-{place.end}"
+        table.add_row(place.text, offsets, name, place.country or "-", place.admin1 or "-", at, place.use)
     return table
 
 
@@ -82,3 +106,58 @@ def print_article(console: Console, article: Article) -> None:
         return
     console.print(events_table(article))
     console.print(f"{len(article.events)} events, {len(article.statements)} statements")
+
+
+def dyad_record(report: DyadReport) -> dict[str, Any]:
+    """The JSON shape of `flashpoint dyad`: the series, and each turning point with its driving events."""
+    points = []
+    for point in report.turning_points:
+        drivers = [
+            {"cluster": driver.cluster, "reports": driver.reports, "events": [_driver_event(e) for e in driver.events]}
+            for driver in report.drivers.get(point.date, [])
+        ]
+        points.append(asdict(point) | {"drivers": drivers})
+    series = [asdict(point) for point in report.series]
+    head = {"a": report.a, "b": report.b, "interval": report.interval, "directed": report.directed}
+    return head | {"series": series, "turning_points": points}
+
+
+def _driver_event(event: StoredEvent) -> dict[str, Any]:
+    actors = {role: [a.country for a in getattr(event, role)] for role in ("source", "target")}
+    return {"article_id": event.article_id, "index": event.index, "type": event.type, "date": event.date} | actors | {
+        "evidence": event.evidence.text, "url": event.article_url}  # fmt: skip
+
+
+SERIES_COLUMNS = ("period", "events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
+                  "intensity", "goldstein", "sources", "turning_point")  # fmt: skip
+
+
+def dyad_rows(report: DyadReport) -> Iterator[list[Any]]:
+    """The series as CSV rows (header first), each period with the direction of a turning point in it."""
+    turns = {point.date: point.direction for point in report.turning_points}
+    yield list(SERIES_COLUMNS)
+    for p in report.series:
+        quads = [p.quad.get(quad, 0) for quad in (1, 2, 3, 4)]
+        yield [p.period, p.events, *quads, round(p.intensity, 3), round(p.goldstein, 3), p.sources,
+               turns.get(p.period, "")]  # fmt: skip
+
+
+def dyad_tables(report: DyadReport) -> list[Table]:
+    """The active periods of a dyad and its turning points with their drivers, as terminal tables."""
+    series = Table(title=f"{report.a}-{report.b} per {report.interval}", expand=True)
+    for column in ("period", "events", "coop v/m", "conflict v/m", "intensity", "goldstein", "sources"):
+        series.add_column(column)
+    for p in report.series:
+        if p.events:
+            coop, conflict = f"{p.quad[1]}/{p.quad[2]}", f"{p.quad[3]}/{p.quad[4]}"
+            series.add_row(p.period, str(p.events), coop, conflict, f"{p.intensity:+.1f}", f"{p.goldstein:+.1f}",
+                           str(p.sources))  # fmt: skip
+    turns = Table(title="turning points", show_lines=True, expand=True)
+    for column in ("date", "direction", "magnitude", "confidence", "driven by"):
+        turns.add_column(column)
+    for point in report.turning_points:
+        drivers = "\n".join(
+            f"{e.type} {e.date}: {e.evidence.text}" for d in report.drivers.get(point.date, []) for e in d.events[:1]
+        )
+        turns.add_row(point.date, point.direction, f"{point.magnitude:.2f}", f"{point.confidence:.2f}", drivers)
+    return [series, turns]

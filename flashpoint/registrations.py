@@ -15,9 +15,10 @@ STAGES: dict[str, str] = {
     "actors": "flashpoint.actors:ActorFinder",
     "events": "flashpoint.events:EventCoder",
     "time": "flashpoint.when:TimeResolver",
+    "places": "flashpoint.where:Locator",
 }
 
-DEFAULT_STAGES: tuple[str, ...] = ("clean", "parse", "actors", "events", "time")
+DEFAULT_STAGES: tuple[str, ...] = ("clean", "parse", "actors", "events", "time", "places")
 
 
 def stage_factory(name: str) -> Callable[..., Any]:

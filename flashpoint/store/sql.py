@@ -1,0 +1,551 @@
+"""The SQL both backends share: writes, queries and migrations over a DB-API connection.
+
+The statements here use `?` placeholders and take every value as a parameter; a backend supplies the
+connection, its transactions, its placeholder style and the few expressions where the dialects differ.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Any, ClassVar
+
+from ..dyads import SeriesPoint
+from ..errors import Errors, FlashpointError
+from ..model import Article, Event, Mention, Statement
+from ..sources.detect import parse_date
+from . import records
+from .base import (
+    MAX_PAGE,
+    AddResult,
+    DedupRow,
+    DyadCount,
+    EventQuery,
+    Interval,
+    StoredCluster,
+    StoredEvent,
+    check_interval,
+)
+from .schema import SCHEMA_VERSION_TABLE, latest_version, migrations
+
+# A DB-API cursor (sqlite3.Cursor or psycopg.Cursor): execute, executemany, fetchone/fetchall, rowcount.
+Cursor = Any
+
+INSERT_ARTICLE = """
+INSERT INTO articles (id, title, url, published, published_basis, source, origin, language, text, input_hash,
+                      ingested_at, coder_version, n_events, error_codes, record)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING
+"""
+INSERT_STATEMENT = """
+INSERT INTO statements (article_id, ordinal, text, author, handle, date, url, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_MENTION = """
+INSERT INTO mentions (article_id, ordinal, start_offset, end_offset, kind, text, actor_name, country, sector,
+                      place_id, record)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+UPSERT_PLACE = """
+INSERT INTO places (key, name, country, admin1, lat, lon, geonames_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET name = excluded.name
+RETURNING id
+"""
+INSERT_EVENT = """
+INSERT INTO events (article_id, ordinal, type, mode, context, cameo, quad_class, intensity, goldstein, date,
+                    date_precision, date_basis, date_end, place_id, location_country, negated, hypothetical,
+                    future, historical, reported, confidence, statement, evidence, outlet, coder_version, record)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id
+"""
+INSERT_ACTOR = """
+INSERT INTO event_actors (event_id, role, ordinal, name, text, country, sector, office, person, location)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_DYAD = """
+INSERT INTO event_dyads (source, target, date, week, event_id, article_id, date_precision, asserted, historical,
+                         quad_class, intensity, goldstein, outlet, cluster)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+# The events with a source in one country and a target in another (two parameters: source, target).
+DIRECTED_IDS = """
+SELECT s.event_id FROM event_actors s JOIN event_actors t ON t.event_id = s.event_id
+WHERE s.role = 'source' AND s.country = ? AND t.role = 'target' AND t.country = ?
+"""
+UNDIRECTED_IDS = DIRECTED_IDS + " UNION " + DIRECTED_IDS
+# The dyad rows a series counts (as flashpoint.dyads.dyad_events does), of articles not marked as duplicates.
+COUNTED = """
+d.date_precision IN ('day', 'week') AND d.asserted AND NOT d.historical
+AND d.article_id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL)
+"""
+EVENT_COLUMNS = """
+e.id, e.article_id, e.ordinal, e.cluster_id, e.coder_version, e.record, a.source, a.url, a.published
+"""
+CLUSTER_COUNTS = """
+UPDATE event_clusters SET
+    n_mentions = (SELECT count(*) FROM events WHERE cluster_id = event_clusters.id),
+    n_sources = (SELECT count(DISTINCT outlet) FROM events WHERE cluster_id = event_clusters.id),
+    n_articles = (SELECT count(DISTINCT article_id) FROM events WHERE cluster_id = event_clusters.id)
+WHERE id = ?
+"""
+DEDUP_PAGE = 1000
+
+
+class SQLStore(ABC):
+    """A store over one database connection; subclasses are the backends (see `base.Store`)."""
+
+    backend: ClassVar[str]  # the folder of its migrations
+    like: ClassVar[str] = "LIKE"  # the case-insensitive LIKE
+    version_table_exists: ClassVar[str] = "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.RLock()
+
+    # -- what a backend supplies ------------------------------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self, *, input: str | None = None) -> AbstractContextManager[Cursor]:
+        """A cursor in a write transaction, committed at the end of the block; database errors raised as
+        FlashpointError (E407 naming `input` when given)."""
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[Cursor]:
+        """A cursor for reading, with database errors raised as FlashpointError."""
+
+    @abstractmethod
+    def _run_script(self, cursor: Cursor, script: str) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def _sql(self, text: str) -> str:
+        """The statement in the driver's placeholder style."""
+        return text
+
+    def _lock_schema(self, cursor: Cursor) -> None:  # noqa: B027 - a hook; SQLite's BEGIN IMMEDIATE locks already
+        """Keep other processes from migrating at the same time (within the migration's transaction)."""
+
+    # -- opening ----------------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Apply the migrations this store has not had yet, all in one transaction.
+
+        A store that is up to date is only read, so opening it never waits for a writer (nor needs the
+        right to create tables)."""
+        known = latest_version(self.backend)
+        with self._reading() as cursor:
+            exists = self._execute(cursor, self.version_table_exists).fetchone()[0]
+            if exists and self._execute(cursor, "SELECT max(version) FROM schema_version").fetchone()[0] == known:
+                return
+        with self._transaction() as cursor:
+            self._lock_schema(cursor)
+            cursor.execute(SCHEMA_VERSION_TABLE)
+            found = self._execute(cursor, "SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            if found > known:
+                raise FlashpointError(Errors.E405, url=self.url, found=found, known=known)
+            for migration in migrations(self.backend):
+                if migration.version > found:
+                    self._apply(cursor, migration.name, migration.sql)
+                    applied = (migration.version, migration.name, _now())
+                    self._execute(cursor, "INSERT INTO schema_version VALUES (?, ?, ?)", applied)
+
+    def _apply(self, cursor: Cursor, name: str, script: str) -> None:
+        try:
+            self._run_script(cursor, script)
+        except Exception as error:  # noqa: BLE001 - any driver error, reported with the migration's name
+            raise FlashpointError(Errors.E406, url=self.url, name=name, detail=str(error).strip()) from error
+
+    def schema_version(self) -> int:
+        with self._reading() as cursor:
+            return int(self._execute(cursor, "SELECT max(version) FROM schema_version").fetchone()[0])
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _execute(self, cursor: Cursor, sql: str, params: Iterable[Any] = ()) -> Cursor:
+        cursor.execute(self._sql(sql), tuple(params))
+        return cursor
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def add_article(self, article: Article, *, coder_version: str | None = None) -> AddResult:
+        version = coder_version or _package_version()
+        name = article.origin or article.id
+        try:
+            row = self._article_row(article, version)
+            with self._transaction(input=name) as cursor:
+                self._execute(cursor, INSERT_ARTICLE, row)
+                if cursor.rowcount == 0:
+                    return AddResult(article.id, added=False, duplicate_of=self._find(cursor, article))
+                self._add_parts(cursor, article, version)
+        except (ValueError, TypeError) as error:  # a value JSON or the database cannot hold
+            raise FlashpointError(Errors.E407, input=name, detail=str(error)) from error
+        return AddResult(article.id, added=True, events=len(article.events))
+
+    def _article_row(self, article: Article, version: str) -> tuple[Any, ...]:
+        return (
+            article.id, article.title, article.url, records.iso_date(article.published), article.published_basis,
+            article.source, article.origin, article.language, article.text, records.input_hash(article), _now(),
+            version, len(article.events), records.error_codes(article),
+            records.to_json(records.article_record(article)),
+        )
+
+    def _add_parts(self, cursor: Cursor, article: Article, version: str) -> None:
+        places: dict[str, int] = {}
+        statements = [records.statement_row(article.id, index, s) for index, s in enumerate(article.statements)]
+        mentions = [self._mention_row(cursor, article.id, index, m, places) for index, m in enumerate(article.mentions)]
+        self._execute_many(cursor, INSERT_STATEMENT, statements)
+        self._execute_many(cursor, INSERT_MENTION, mentions)
+        outlet = records.outlet(article)
+        rows = [
+            records.event_row(
+                event, article_id=article.id, ordinal=index, place_id=self._place_id(cursor, event.location, places),
+                outlet=outlet, coder_version=version,
+            )
+            for index, event in enumerate(article.events)
+        ]
+        actors: list[tuple[Any, ...]] = []
+        dyads: list[tuple[Any, ...]] = []
+        event_ids = self._insert_ids(cursor, INSERT_EVENT, rows)
+        for index, (event, event_id) in enumerate(zip(article.events, event_ids, strict=True)):
+            actors += records.actor_rows(event_id, event)
+            dyads += records.dyad_rows(event_id, event, article_id=article.id, ordinal=index, outlet=outlet)
+        self._execute_many(cursor, INSERT_ACTOR, actors)
+        self._execute_many(cursor, INSERT_DYAD, dyads)
+
+    def _insert_ids(self, cursor: Cursor, sql: str, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert the rows with a statement that returns each new row's id; the ids in order."""
+        return [self._execute(cursor, sql, row).fetchone()[0] for row in rows]
+
+    def _mention_row(
+        self, cursor: Cursor, article_id: str, index: int, mention: Mention, places: dict[str, int]
+    ) -> tuple[Any, ...]:
+        return records.mention_row(article_id, index, mention, self._place_id(cursor, mention.place, places))
+
+    def _place_id(self, cursor: Cursor, place: Any, places: dict[str, int]) -> int | None:
+        if place is None:
+            return None
+        row = records.place_row(place)
+        if row[0] not in places:
+            places[row[0]] = self._execute(cursor, UPSERT_PLACE, row).fetchone()[0]
+        return places[row[0]]
+
+    def _execute_many(self, cursor: Cursor, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            cursor.executemany(self._sql(sql), rows)
+
+    def set_cluster(self, cluster: StoredCluster, mentions: Iterable[tuple[str, int]]) -> None:
+        with self._transaction() as cursor:
+            self._execute(
+                cursor,
+                """INSERT INTO event_clusters (id, dyad, type, date, date_end, location) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET dyad = excluded.dyad, type = excluded.type, date = excluded.date,
+                date_end = excluded.date_end, location = excluded.location""",
+                (cluster.id, cluster.dyad, cluster.type, records.iso_date(cluster.date),
+                 records.iso_date(cluster.date_end), cluster.location),
+            )
+            touched = {cluster.id}
+            for article_id, index in mentions:
+                touched |= self._move_to_cluster(cursor, cluster.id, article_id, index)
+            for cluster_id in sorted(touched):
+                self._execute(cursor, CLUSTER_COUNTS, (cluster_id,))
+                self._execute(cursor, "DELETE FROM event_clusters WHERE n_mentions = 0 AND id = ?", (cluster_id,))
+
+    def _move_to_cluster(self, cursor: Cursor, cluster_id: str, article_id: str, index: int) -> set[str]:
+        """Put one mention in the cluster; returns the cluster it left, if any."""
+        found = self._execute(
+            cursor, "SELECT id, cluster_id FROM events WHERE article_id = ? AND ordinal = ?", (article_id, index)
+        ).fetchone()
+        if found is None:
+            raise FlashpointError(Errors.E410, url=self.url, article_id=article_id, index=index)
+        self._execute(cursor, "UPDATE events SET cluster_id = ? WHERE id = ?", (cluster_id, found[0]))
+        self._execute(cursor, "UPDATE event_dyads SET cluster = ? WHERE event_id = ?", (cluster_id, found[0]))
+        return {found[1]} if found[1] else set()
+
+    def set_dedup(
+        self,
+        article_id: str,
+        *,
+        duplicate_of: str | None = None,
+        content_hash: str | None = None,
+        canonical_url: str | None = None,
+        signature: bytes | None = None,
+    ) -> None:
+        if duplicate_of == article_id:
+            raise FlashpointError(Errors.E408, field="duplicate_of", value=duplicate_of, expected="another article")
+        with self._transaction() as cursor:
+            for name in (article_id, duplicate_of):
+                found = name is None or self._execute(cursor, "SELECT 1 FROM articles WHERE id = ?", (name,)).fetchone()
+                if not found:
+                    raise FlashpointError(Errors.E409, url=self.url, article_id=name)
+            self._execute(
+                cursor,
+                "UPDATE articles SET duplicate_of = ?, content_hash = ?, canonical_url = ?, signature = ? WHERE id = ?",
+                (duplicate_of, content_hash, canonical_url, signature, article_id),
+            )
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def find_article(self, article: Article) -> str | None:
+        with self._reading() as cursor:
+            return self._find(cursor, article)
+
+    def _find(self, cursor: Cursor, article: Article) -> str | None:
+        found = self._execute(cursor, "SELECT id FROM articles WHERE id = ?", (article.id,)).fetchone()
+        digest = records.input_hash(article)
+        if found is None and digest is not None:
+            found = self._execute(cursor, "SELECT id FROM articles WHERE input_hash = ?", (digest,)).fetchone()
+        return found[0] if found else None
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._reading() as cursor:
+            row = self._execute(cursor, "SELECT text, record FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return None
+            article = records.from_record(Article, records.load_json(row[1]))
+            article.text = row[0]
+            article.statements = self._parts(cursor, "statements", Statement, article_id)
+            article.mentions = self._parts(cursor, "mentions", Mention, article_id)
+            article.events = self._parts(cursor, "events", Event, article_id)
+        return article
+
+    def _parts(self, cursor: Cursor, table: str, kind: type[Any], article_id: str) -> list[Any]:
+        sql = f"SELECT record FROM {table} WHERE article_id = ? ORDER BY ordinal"  # table: one of three names
+        rows = self._execute(cursor, sql, (article_id,)).fetchall()
+        return [records.from_record(kind, records.load_json(row[0])) for row in rows]
+
+    def events(self, query: EventQuery | None = None) -> list[StoredEvent]:
+        query = query or EventQuery()
+        where, params = self._conditions(query)
+        # the page's ids first, from the indexes, then their rows: no reading of records a sort throws away
+        page = f"SELECT e.id FROM events e WHERE {' AND '.join(where) or 'TRUE'} ORDER BY e.id LIMIT ?"
+        sql = (
+            f"SELECT {EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id"
+            f" WHERE e.id IN ({page}) ORDER BY e.id"
+        )
+        with self._reading() as cursor:
+            rows = self._execute(cursor, sql, [*params, query.limit]).fetchall()
+        return [_stored_event(row) for row in rows]
+
+    def _conditions(self, query: EventQuery) -> tuple[list[str], list[Any]]:
+        """The WHERE conditions of a query (fixed SQL text) and their parameters (every value)."""
+        where: list[str] = []
+        params: list[Any] = []
+
+        def add(condition: str, *values: Any) -> None:
+            where.append(condition)
+            params.extend(values)
+
+        if query.dyad:
+            add(f"e.id IN ({UNDIRECTED_IDS})", query.dyad[0], query.dyad[1], query.dyad[1], query.dyad[0])
+        for role, country in (("source", query.source), ("target", query.target)):
+            if country:
+                add("e.id IN (SELECT event_id FROM event_actors WHERE country = ? AND role = ?)", country, role)
+        if query.country:
+            add("(e.id IN (SELECT event_id FROM event_actors WHERE country = ?) OR e.location_country = ?)",
+                query.country, query.country)
+        for column in ("type", "quad_class", "article_id", "cluster_id"):
+            if getattr(query, column) is not None:
+                add(f"e.{column} = ?", getattr(query, column))
+        if query.cameo:
+            add("substr(e.cameo, 1, ?) = ?", len(query.cameo), query.cameo)
+        self._common_conditions(query, add)
+        return where, params
+
+    def _common_conditions(self, query: EventQuery, add: Callable[..., None]) -> None:
+        if query.since:
+            add("e.date >= ?", query.since)
+        if query.until:
+            add("e.date <= ?", query.until)
+        if query.min_confidence is not None:
+            add("e.confidence >= ?", query.min_confidence)
+        if query.asserted is not None:
+            add("NOT e.negated AND NOT e.hypothetical" if query.asserted else "(e.negated OR e.hypothetical)")
+        if query.q:
+            add(f"e.evidence {self.like} ? ESCAPE '!'", f"%{_escape_like(query.q)}%")
+        if not query.duplicates:
+            add("e.article_id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL)")
+        if query.cursor is not None:
+            add("e.id > ?", query.cursor)
+
+    def series(
+        self,
+        a: str,
+        b: str,
+        *,
+        interval: Interval = "day",
+        directed: bool = False,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[SeriesPoint]:
+        check_interval(interval)
+        first, last = _bounds(since, until)
+        pairs = [(a, b)] if directed or a == b else [(a, b), (b, a)]
+        scans, params = [], []
+        for source, target in pairs:  # one range scan of the primary key per direction
+            condition, values = _dated("d.source = ? AND d.target = ?", [source, target], first, last)
+            scans.append(f"SELECT * FROM event_dyads d WHERE {condition}")
+            params += values
+        # One pass, grouped by period; the clusters' intensities come as a JSON object whose repeated keys (a
+        # cluster's several mentions) `_point` adds up: cheaper than grouping by period and cluster first.
+        sql = f"""
+        SELECT {"d.week" if interval == "week" else "d.date"}, count(*),
+               count(*) FILTER (WHERE d.quad_class = 1), count(*) FILTER (WHERE d.quad_class = 2),
+               count(*) FILTER (WHERE d.quad_class = 3), count(*) FILTER (WHERE d.quad_class = 4),
+               sum(d.intensity), sum(d.goldstein), count(DISTINCT d.outlet),
+               {self._pairs_text("d.cluster", "COALESCE(d.intensity, 0)")}
+        FROM ({" UNION ALL ".join(scans)}) d WHERE {COUNTED} GROUP BY 1"""
+        with self._reading() as cursor:
+            rows = self._execute(cursor, sql, params).fetchall()
+        points = [_point(row) for row in rows]
+        return _fill({point.period: point for point in points}, first, last, interval)
+
+    def _pairs_text(self, key: str, value: str) -> str:
+        """An aggregate giving a JSON object's text, with a key repeated for each row that has it."""
+        return f"json_group_object({key}, {value})"
+
+    def top_dyads(self, *, since: str | None = None, until: str | None = None, limit: int = 10) -> list[DyadCount]:
+        if not 1 <= limit <= MAX_PAGE:
+            raise FlashpointError(Errors.E408, field="limit", value=limit, expected=f"1 to {MAX_PAGE}")
+        condition, params = _dated(COUNTED, [], *_bounds(since, until))
+        # grouped in the primary key's order (no sort); the two directions of a pair are added up here
+        sql = f"SELECT d.source, d.target, count(*) FROM event_dyads d WHERE {condition} GROUP BY 1, 2"
+        with self._reading() as cursor:
+            rows = self._execute(cursor, sql, params).fetchall()
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for source, target, count in rows:
+            counts[(min(source, target), max(source, target))] += int(count)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [DyadCount(a=a, b=b, events=count) for (a, b), count in ranked]
+
+    def get_cluster(self, cluster_id: str) -> StoredCluster | None:
+        sql = """SELECT id, dyad, type, date, date_end, location, n_mentions, n_sources, n_articles
+                 FROM event_clusters WHERE id = ?"""
+        with self._reading() as cursor:
+            row = self._execute(cursor, sql, (cluster_id,)).fetchone()
+        if row is None:
+            return None
+        return StoredCluster(row[0], row[1], row[2], _text(row[3]), _text(row[4]), row[5], *row[6:])
+
+    def dedup_rows(self) -> Iterator[DedupRow]:
+        after: tuple[Any, ...] = ()
+        while True:
+            page = self._dedup_page(after)
+            for row in page:
+                yield DedupRow(row[1], row[2], row[3], _bytes(row[4]), row[5], row[6], row[7])
+            if len(page) < DEDUP_PAGE:
+                return
+            after = (page[-1][0], page[-1][1])
+
+    def _dedup_page(self, after: tuple[Any, ...]) -> list[Any]:
+        keyset = "WHERE (ingested_at, id) > (?, ?)" if after else ""
+        sql = f"""SELECT ingested_at, id, text, url, signature, content_hash, canonical_url, duplicate_of
+                  FROM articles {keyset} ORDER BY ingested_at, id LIMIT ?"""
+        with self._reading() as cursor:
+            return list(self._execute(cursor, sql, [*after, DEDUP_PAGE]).fetchall())
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+
+
+def _package_version() -> str:
+    from .. import __version__  # imported late: the package imports the store lazily, never the reverse
+
+    return __version__
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _text(value: Any) -> Any:
+    """A date read from a column as YYYY-MM-DD (PostgreSQL gives `date` objects)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _bytes(value: Any) -> bytes | None:
+    return bytes(value) if value is not None else None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def _stored_event(row: Any) -> StoredEvent:
+    event = records.from_record(Event, records.load_json(row[5]))
+    return StoredEvent(
+        **{name: getattr(event, name) for name in Event.__dataclass_fields__},
+        id=int(row[0]),
+        article_id=row[1],
+        index=int(row[2]),
+        cluster_id=row[3],
+        coder_version=row[4],
+        article_source=row[6],
+        article_url=row[7],
+        article_published=_text(row[8]),
+    )
+
+
+def _dated(condition: str, params: list[Any], first: str | None, last: str | None) -> tuple[str, list[Any]]:
+    """`condition` with the date bounds of `d.date` that are given, and its parameters."""
+    for bound, value in (("d.date >= ?", first), ("d.date <= ?", last)):
+        if value:
+            condition += f" AND {bound}"
+            params = [*params, value]
+    return condition, params
+
+
+def _bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    first, last = parse_date(since, name="since"), parse_date(until, name="until")
+    if first and last and first > last:
+        raise FlashpointError(Errors.E408, field="since", value=first, expected=f"a date no later than until ({last})")
+    return first, last
+
+
+def _point(row: Any) -> SeriesPoint:
+    """A series point from a row (period, events, q1..q4, intensity, goldstein, sources, clusters' JSON)."""
+    period, events, q1, q2, q3, q4, intensity, goldstein, sources, clusters = row
+    by_cluster: dict[str, float] = json.loads(clusters, object_pairs_hook=_summed)
+    return SeriesPoint(
+        period=_text(period), events=events, quad={1: q1, 2: q2, 3: q3, 4: q4}, intensity=float(intensity or 0.0),
+        goldstein=float(goldstein or 0.0), sources=sources, clusters=sorted(by_cluster), cluster_intensity=by_cluster,
+    )
+
+
+def _summed(pairs: list[tuple[str, float]]) -> dict[str, float]:
+    """A JSON object's pairs as a dict, adding up the values of a repeated key."""
+    summed: dict[str, float] = {}
+    for key, value in pairs:
+        summed[key] = summed.get(key, 0.0) + value
+    return summed
+
+
+def _fill(points: dict[str, SeriesPoint], first: str | None, last: str | None, interval: str) -> list[SeriesPoint]:
+    """Every period from `first` (or the first point) to `last` (or the last point), empty ones as zeros."""
+    if not points and not (first and last):
+        return []
+    step = timedelta(days=7 if interval == "week" else 1)
+    start = _period_of(first, interval) if first else date.fromisoformat(min(points))
+    end = _period_of(last, interval) if last else date.fromisoformat(max(points))
+    filled = []
+    while start <= end:
+        key = start.isoformat()
+        filled.append(points.get(key) or SeriesPoint(period=key))
+        start += step
+    return filled
+
+
+def _period_of(day: str, interval: str) -> date:
+    value = date.fromisoformat(day)
+    return value - timedelta(days=value.weekday()) if interval == "week" else value
