@@ -271,7 +271,7 @@ class _Anchor:
 
 def _way_up(token: Token, *, stop: frozenset[str] = CLAUSE_POS) -> list[Token]:
     path = [token]
-    while token.head is not token and token.pos_ not in stop:
+    while token.head.i != token.i and token.pos_ not in stop:
         token = token.head
         path.append(token)
     return path

@@ -107,3 +107,13 @@ def test_when_event_tied_to_old_year_is_historical() -> None:
 def test_when_stage_leaves_undated_article_alone() -> None:
     article = TimeResolver()(Article(id="empty"))
     assert article.published is None and article.events == []
+
+
+def test_when_phrase_under_a_verbless_root_is_tied_without_looping() -> None:
+    # regression: the climb to the clause's verb compared spaCy tokens by identity and never stopped at a ROOT
+    from flashpoint import code
+
+    article = code(
+        "Some 30 thousand Syrians Sought Refuge in the EU in the first quarter of 2015.", published="2016-01-04"
+    )
+    assert article.ok and all(event.date is not None for event in article.events)
