@@ -1,16 +1,18 @@
 """The API under load: latency (p50, p99) and requests/s of the events and series endpoints at 50 clients.
 
-    python bench/api_load.py [--events 1000000] [--clients 50] [--seconds 15] [--db PATH] [--keep]
+    python bench/api_load.py [--events 1000000] [--clients 50] [--seconds 15] [--db PATH]
 
 A store of N synthetic events is bulk-loaded with `bench/store.py`'s loader (its 40 countries C00-C39 are
 renamed to ISO-like three-letter codes afterwards, since the API takes only those), then served by a real
-uvicorn server in its own process. Each of `--clients` concurrent clients (httpx.AsyncClient, one event
-loop) sends requests back to back for `--seconds` seconds per case, cycling through the 10 busiest dyads:
+uvicorn server in its own process. Each of `--clients` concurrent clients (a keep-alive connection of a
+minimal asyncio HTTP/1.1 client, all in one event loop) sends requests back to back for `--seconds` seconds
+per case, cycling through the 10 busiest dyads:
 
 - `GET /api/events?dyad=A-B` (first page, 100 events; and page 11, 1,000 events in, by its cursor),
 - `GET /api/dyads/A/B/series` (daily, over the whole three years: about 1,100 points),
 
-first with the answer cache off (every series computed in SQL), then with the server's default 30 s cache.
+first with the answer cache off (every request computed from the store; one client, then all), then with the
+server's default 30 s cache (each answer computed once, then served from memory).
 The goal is p99 < 100 ms. Client and server share the machine: say which one when you quote the figures.
 `--db PATH` keeps (or reuses) the loaded store there.
 """
@@ -122,32 +124,64 @@ class Result:
                 f"{self.errors} errors   {verdict}")
 
 
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client on asyncio streams: GET, status and Content-Length body.
+
+    httpx costs more CPU per request than the server does; on a small machine it would measure itself.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\nAccept: application/json\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        await self.reader.readexactly(length)
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
 async def hammer(base: str, label: str, urls: list[str], *, clients: int, seconds: float) -> Result:
-    """`clients` concurrent loops over `urls` for `seconds`, each request timed."""
+    """`clients` concurrent connections looping over `urls` for `seconds`, each request timed."""
+    host, port = base.removeprefix("http://").split(":")
+    connections = [Connection(host, int(port)) for _ in range(clients)]
+    for url in urls:  # warm-up: every answer once
+        await connections[0].get(url)
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        for url in urls[:clients]:  # one warm-up pass
-            await client.get(url)
-        stop = time.perf_counter() + seconds
+    stop = time.perf_counter() + seconds
 
-        async def loop(number: int) -> None:
-            nonlocal errors
-            turn = number
-            while time.perf_counter() < stop:
-                start = time.perf_counter()
-                try:
-                    response = await client.get(urls[turn % len(urls)])
-                    errors += response.status_code != 200
-                except httpx.TimeoutException:
-                    errors += 1
-                latencies.append(time.perf_counter() - start)
-                turn += clients
+    async def loop(number: int) -> None:
+        nonlocal errors
+        turn = number
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            try:
+                status = await asyncio.wait_for(connections[number].get(urls[turn % len(urls)]), timeout=60)
+                errors += status != 200
+            except (TimeoutError, OSError, asyncio.IncompleteReadError):
+                errors += 1
+                connections[number] = Connection(host, int(port))
+            latencies.append(time.perf_counter() - start)
+            turn += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(loop(number) for number in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(number) for number in range(clients)))
+    elapsed = time.perf_counter() - started
+    for connection in connections:
+        await connection.close()
     return Result(label, latencies, errors, elapsed)
 
 
@@ -166,11 +200,14 @@ def cases(base: str) -> dict[str, list[str]]:
 
 
 def run(db: Path, *, clients: int, seconds: float) -> None:
-    for cache_seconds, title in ((0.0, "answer cache off"), (30.0, "answer cache 30 s (the default)")):
+    runs = [(0.0, 1, "answer cache off, one client (the cost of one request)"),
+            (0.0, clients, "answer cache off"), (30.0, clients, "answer cache 30 s (the default)")]
+    for cache_seconds, concurrent, title in runs:
         with server(db, cache_seconds=cache_seconds) as base:
-            print(f"{title}, {clients} clients, {seconds:.0f} s a case:")
+            print(f"{title}, {concurrent} clients, {seconds:.0f} s a case:")
             for label, urls in cases(base).items():
-                print(asyncio.run(hammer(base, label, urls, clients=clients, seconds=seconds)).line(), flush=True)
+                result = asyncio.run(hammer(base, label, urls, clients=concurrent, seconds=seconds))
+                print(result.line(), flush=True)
 
 
 def main() -> None:

@@ -338,21 +338,45 @@ def serve(db: str | None, host: str, port: int, token: str | None, private: bool
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def demo(fmt: str) -> None:
-    """Code the bundled sample articles and print their events.
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    help="json: print the coded samples as JSON and stop (no store, no server).",
+)
+@click.option("--db", "db_path", default="flashpoint-demo.db", show_default=True, help="The SQLite file to fill.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: a free port.")
+@click.option("--serve/--no-serve", default=True, help="Serve the dashboard after ingesting [default: serve].")
+def demo(fmt: str, db_path: str, host: str, port: int, serve: bool) -> None:
+    """The main job on the bundled samples: code them, store them, print their events, serve the dashboard.
 
     \b
-    Example:
-      flashpoint demo
+    Examples:
+      flashpoint demo                      # then open the printed URL; Ctrl-C stops
+      flashpoint demo --no-serve           # only fill flashpoint-demo.db and print the events
+      flashpoint demo --format json        # the coded samples as JSON
     """
-    done = list(api.pipe(sample_articles()))
     if fmt == "json":
-        click.echo(to_json([article.to_output() for article in done]))
+        click.echo(to_json([article.to_output() for article in api.pipe(sample_articles())]))
         return
+    from .store import open_store
+    from .web import prepare_demo
+    from .web import serve as serve_web
+
+    url, report = prepare_demo(db_path)
     console = Console()
-    for article in done:
-        print_article(console, article)
+    with open_store(url) as store:
+        for sample in sample_articles():
+            stored = store.get_article(sample.id)
+            if stored is not None:
+                print_article(console, stored)
+    click.echo(f"{report.summary()}, in {url}")
+    if serve:
+        serve_web(
+            url, host=host, port=port, on_ready=lambda address: click.echo(f"Dashboard: {address} (Ctrl-C to stop)")
+        )
 
 
 def run() -> None:
