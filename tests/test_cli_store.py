@@ -83,3 +83,15 @@ def test_cli_places_json_gives_offsets_and_use(tmp_path: Path, sample: str) -> N
     panjgur = [place for place in places if place["name"].startswith("Panjgur")]
     assert panjgur and panjgur[0]["country"] == "PAK" and panjgur[0]["use"] == "location"
     assert set(places[0]) == {"text", "start", "end", "name", "geonames_id", "country", "admin1", "lat", "lon", "use"}
+
+
+def test_cli_store_series_counts_a_reported_event_once(db: str) -> None:
+    # Iran's strike is reported by the sample and by the wire: one cluster, counted once in the series
+    from flashpoint.store import EventQuery, open_store
+
+    with open_store(db) as store:
+        strikes = [e for e in store.events(EventQuery(source="IRN", type="ASSAULT")) if e.cluster_id]
+        points = store.series("IRN", "PAK")
+    assert len({event.article_id for event in strikes}) == 2 and len({e.cluster_id for e in strikes}) == 1
+    counted = [cluster for point in points for cluster in point.clusters if cluster == strikes[0].cluster_id]
+    assert counted == [strikes[0].cluster_id]

@@ -72,6 +72,14 @@ INSERT INTO event_dyads (source, target, date, week, event_id, article_id, date_
                          quad_class, intensity, goldstein, outlet, cluster)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+# A cluster counts once in series, through one mention: the first stored of those dated to the day, else the
+# first stored (two parameters: the cluster id twice).
+COUNT_FIRST_MENTION = """
+UPDATE event_dyads SET counted = (event_id = (
+    SELECT f.event_id FROM event_dyads f WHERE f.cluster = ?
+    ORDER BY CASE WHEN f.date_precision = 'day' THEN 0 ELSE 1 END, f.event_id LIMIT 1))
+WHERE cluster = ?
+"""
 # The events with a source in one country and a target in another (two parameters: source, target).
 DIRECTED_IDS = """
 SELECT s.event_id FROM event_actors s JOIN event_actors t ON t.event_id = s.event_id
@@ -80,7 +88,7 @@ WHERE s.role = 'source' AND s.country = ? AND t.role = 'target' AND t.country = 
 UNDIRECTED_IDS = DIRECTED_IDS + " UNION " + DIRECTED_IDS
 # The dyad rows a series counts (as flashpoint.dyads.dyad_events does), of articles not marked as duplicates.
 COUNTED = """
-d.date_precision IN ('day', 'week') AND d.asserted AND NOT d.historical
+d.date_precision IN ('day', 'week') AND d.asserted AND NOT d.historical AND d.counted
 AND d.article_id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL)
 """
 EVENT_COLUMNS = """
@@ -260,6 +268,7 @@ class SQLStore(ABC):
                 touched |= self._move_to_cluster(cursor, cluster.id, article_id, index)
             for cluster_id in sorted(touched):
                 self._execute(cursor, CLUSTER_COUNTS, (cluster_id,))
+                self._execute(cursor, COUNT_FIRST_MENTION, (cluster_id, cluster_id))
                 self._execute(cursor, "DELETE FROM event_clusters WHERE n_mentions = 0 AND id = ?", (cluster_id,))
 
     def _move_to_cluster(self, cursor: Cursor, cluster_id: str, article_id: str, index: int) -> set[str]:
