@@ -210,6 +210,34 @@ def test_store_paging_with_a_cursor_visits_every_event_once(store: Store) -> Non
     assert seen == sorted(seen) and len(seen) == len(set(seen)) == 7
 
 
+def test_store_actor_filters_page_like_a_filter_over_every_event(store: Store) -> None:
+    fill(store)
+    everything = store.events(EventQuery(limit=1000))
+
+    def roles(e: Any, role: str) -> set[str | None]:
+        return {a.country for a in getattr(e, role)}
+
+    def expected(dyad: tuple[str, str] | None, source: str | None, target: str | None) -> list[int]:
+        def keep(e: Any) -> bool:
+            s, t = roles(e, "source"), roles(e, "target")
+            in_dyad = dyad is None or (dyad[0] in s and dyad[1] in t) or (dyad[1] in s and dyad[0] in t)
+            return in_dyad and source in s | {None} and target in t | {None}
+
+        return [e.id for e in everything if keep(e)]
+
+    countries = (None, "PAK", "IRN", "RUS")
+    for dyad in (None, ("PAK", "IRN"), ("IRN", "PAK"), ("RUS", "UKR")):
+        for source in countries:
+            for target in countries:
+                want = expected(dyad, source, target)
+                query = EventQuery(dyad=dyad, source=source, target=target, limit=2)
+                got, cursor = [], None
+                while page := store.events(replace(query, cursor=cursor)):
+                    got += [e.id for e in page]
+                    cursor = page[-1].id
+                assert got == want, (dyad, source, target)
+
+
 def test_store_bad_query_values_are_refused() -> None:
     for bad in ({"limit": 0}, {"limit": 100_001}, {"dyad": ("IRN",)}):
         with pytest.raises(FlashpointError) as raised:

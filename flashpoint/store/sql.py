@@ -80,12 +80,17 @@ UPDATE event_dyads SET counted = (event_id = (
     ORDER BY CASE WHEN f.date_precision = 'day' THEN 0 ELSE 1 END, f.event_id LIMIT 1))
 WHERE cluster = ?
 """
-# The events with a source in one country and a target in another (two parameters: source, target).
-DIRECTED_IDS = """
-SELECT s.event_id FROM event_actors s JOIN event_actors t ON t.event_id = s.event_id
-WHERE s.role = 'source' AND s.country = ? AND t.role = 'target' AND t.country = ?
+# A walk of the (country, role, event_id) index of event_actors: the events with an actor of one country in one
+# role (and, with TARGET, a target in another country), in id order, so that a page of a busy dyad stops after
+# `limit` matches instead of gathering all its events to sort them. SQLite's CROSS JOIN keeps that order.
+WALK = """
+SELECT s.event_id AS id FROM event_actors s CROSS JOIN events e
+WHERE s.country = ? AND s.role = ? AND e.id = s.event_id AND s.event_id > ? {target} AND {where}
+ORDER BY s.event_id LIMIT ?
 """
-UNDIRECTED_IDS = DIRECTED_IDS + " UNION " + DIRECTED_IDS
+TARGET = """
+AND EXISTS (SELECT 1 FROM event_actors t WHERE t.event_id = s.event_id AND t.role = 'target' AND t.country = ?)
+"""
 # The dyad rows a series counts (as flashpoint.dyads.dyad_events does), of articles not marked as duplicates.
 COUNTED = """
 d.date_precision IN ('day', 'week') AND d.asserted AND NOT d.historical AND d.counted
@@ -336,19 +341,36 @@ class SQLStore(ABC):
 
     def events(self, query: EventQuery | None = None) -> list[StoredEvent]:
         query = query or EventQuery()
-        where, params = self._conditions(query)
-        # the page's ids first, from the indexes, then their rows: no reading of records a sort throws away
-        page = f"SELECT e.id FROM events e WHERE {' AND '.join(where) or 'TRUE'} ORDER BY e.id LIMIT ?"
+        page, params = self._page(query)
         sql = (
             f"SELECT {EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id"
             f" WHERE e.id IN ({page}) ORDER BY e.id"
         )
         with self._reading() as cursor:
-            rows = self._execute(cursor, sql, [*params, query.limit]).fetchall()
+            rows = self._execute(cursor, sql, params).fetchall()
         return [_stored_event(row) for row in rows]
 
-    def _conditions(self, query: EventQuery) -> tuple[list[str], list[Any]]:
-        """The WHERE conditions of a query (fixed SQL text) and their parameters (every value)."""
+    def _page(self, query: EventQuery) -> tuple[str, list[Any]]:
+        """The SQL of the page's event ids and its parameters: from the indexes, no record read to be thrown away.
+
+        A dyad, source or target filter walks the actors' index in id order (`WALK`), one walk per direction.
+        """
+        walks = _walks(query)
+        where, params = self._conditions(query, by_actor=not walks)
+        if query.dyad and not walks:  # a source or target outside the dyad
+            where.append("FALSE")
+        condition = " AND ".join(where) or "TRUE"
+        if not walks:
+            return f"SELECT e.id FROM events e WHERE {condition} ORDER BY e.id LIMIT ?", [*params, query.limit]
+        parts, values = [], []
+        for country, role, target in walks:
+            parts.append(f"SELECT id FROM ({WALK.format(target=TARGET if target else '', where=condition)}) w")
+            values += [country, role, query.cursor or 0, *([target] if target else []), *params, query.limit]
+        return f"SELECT id FROM ({' UNION '.join(parts)}) u ORDER BY id LIMIT ?", [*values, query.limit]
+
+    def _conditions(self, query: EventQuery, *, by_actor: bool = True) -> tuple[list[str], list[Any]]:
+        """The WHERE conditions of a query (fixed SQL text) and their parameters (every value); `by_actor`
+        false leaves out the dyad, source and target (a `WALK` holds them)."""
         where: list[str] = []
         params: list[Any] = []
 
@@ -356,11 +378,10 @@ class SQLStore(ABC):
             where.append(condition)
             params.extend(values)
 
-        if query.dyad:
-            add(f"e.id IN ({UNDIRECTED_IDS})", query.dyad[0], query.dyad[1], query.dyad[1], query.dyad[0])
-        for role, country in (("source", query.source), ("target", query.target)):
-            if country:
-                add("e.id IN (SELECT event_id FROM event_actors WHERE country = ? AND role = ?)", country, role)
+        if by_actor:
+            for role, country in (("source", query.source), ("target", query.target)):
+                if country:
+                    add("e.id IN (SELECT event_id FROM event_actors WHERE country = ? AND role = ?)", country, role)
         if query.country:
             add("(e.id IN (SELECT event_id FROM event_actors WHERE country = ?) OR e.location_country = ?)",
                 query.country, query.country)
@@ -520,6 +541,19 @@ def _bounds(since: str | None, until: str | None) -> tuple[str | None, str | Non
     if first and last and first > last:
         raise FlashpointError(Errors.E408, field="since", value=first, expected=f"a date no later than until ({last})")
     return first, last
+
+
+def _walks(query: EventQuery) -> list[tuple[str, str, str | None]]:
+    """The index walks (country, role, target country) whose union is the query's dyad, source or target filter."""
+    if query.dyad:
+        a, b = query.dyad
+        walks: list[tuple[str, str, str | None]] = [(a, "source", b), (b, "source", a)]
+        return [walk for walk in walks if query.source in (None, walk[0]) and query.target in (None, walk[2])]
+    if query.source:
+        return [(query.source, "source", query.target)]
+    if query.target:
+        return [(query.target, "target", None)]
+    return []
 
 
 def _point(row: Any) -> SeriesPoint:
