@@ -379,6 +379,55 @@ def demo(fmt: str, db_path: str, host: str, port: int, serve: bool) -> None:
         )
 
 
+@main.command()
+@click.argument("feeds", nargs=-1, required=True)
+@click.option("--db", help=DB_HELP)
+@click.option("--every", default="15m", show_default=True, help="Time between polls: 90s, 15m, 1h, 1d.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--state", "state_file", help="The watch state file [default: DB.watch.json beside a SQLite store].")
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds allowed for each feed or page.")
+@click.option("--max-bytes", default=10 * 1024 * 1024, show_default=True, help="The largest feed or page read.")
+@click.option("--allow-file-urls", is_flag=True, help="Also read file:// feeds and links (local files).")
+def watch(
+    feeds: tuple[str, ...],
+    db: str | None,
+    every: str,
+    once: bool,
+    state_file: str | None,
+    timeout: float,
+    max_bytes: int,
+    allow_file_urls: bool,
+) -> None:
+    """Poll RSS/Atom feeds; fetch, code and store each new article once. A feed or page that fails is
+    reported and tried again later, with back-off; the others go on.
+
+    \b
+    Examples:
+      flashpoint watch https://www.dawn.com/feeds/home --every 15m --db events.db
+      flashpoint watch https://example.com/rss.xml https://example.org/atom.xml --once
+    """
+    from .sources.fetch import FetchOptions
+    from .store import open_store
+    from .watch import WatchOptions, default_state_path, parse_interval
+    from .watch import watch as watch_feeds
+
+    try:
+        seconds = parse_interval(every)
+    except FlashpointError as error:
+        raise click.BadParameter(error.message, param_hint="--every") from error
+    limits = FetchOptions(timeout=timeout, max_bytes=max_bytes, allow_file=allow_file_urls)
+    options = WatchOptions(every=seconds, fetch=limits)
+    state = state_file or default_state_path(db)
+    with open_store(db) as store:
+        try:
+            for report in watch_feeds(feeds, store, state_path=state, options=options, once=once):
+                for problem in report.errors:
+                    stderr.print(f"[red]{problem['code']}[/red] {problem['message']}")
+                click.echo(f"{report.summary()}, in {store.url}")
+        except KeyboardInterrupt:
+            stderr.print("stopped")
+
+
 def run() -> None:
     """Entry point that turns a FlashpointError into a one-line message and exit status 1."""
     try:

@@ -23,6 +23,22 @@ class Errors(StrEnum):
     E110 = "{input}: '{value}' is not a date. Use YYYY-MM-DD."
     E111 = "{input}: cannot read it ({detail})."
     E112 = "{input}: the text is in '{language}', not English; it is skipped, not coded as English."
+    E113 = (
+        "{input}: the WARC record at byte offset {offset} is truncated or corrupt ({detail}). Reading stopped "
+        "there; the records before it are kept."
+    )
+    E114 = "{input}: no .txt, .html, .jsonl or .warc files {where}. Check the path or pattern."
+    E115 = "{input}: the story has {words} words, over the limit of {limit}. Split it into articles or raise the limit."
+    # feeds and fetching (120-129)
+    E120 = "{input}: '{scheme}' addresses are not fetched; use http or https (file:// only when allowed)."
+    E121 = "{input}: cannot fetch it ({detail}). It is tried again later."
+    E122 = "{input}: no answer within {seconds} s. It is tried again later."
+    E123 = "{input}: the server answered HTTP {status} {reason}. It is tried again later."
+    E124 = "{input}: more than {limit} redirects (last to {location}). Check the address."
+    E125 = "{input}: the response is over the limit of {limit} bytes; it was not read further."
+    E126 = "{input}: not an RSS or Atom feed ({detail}). Check the feed address."
+    E127 = "{input}: cannot read the watch state file ({detail}). Fix or delete it; feeds are then fetched in full."
+    E128 = "'{value}' is not a time interval. Use a number with s, m, h or d, such as 90s, 15m or 1h."
     # models and pipeline (2xx)
     E201 = "The spaCy model '{model}' is not installed. Install it with: pip install {package}"
     E202 = "Unknown pipeline stage '{name}'. Known stages: {known}."
@@ -47,6 +63,10 @@ class Errors(StrEnum):
     E410 = "{url}: no stored event {index} in article '{article_id}'. Check the article id and event index."
     E411 = "{url}: the store stayed locked by another writer for {seconds} s ({detail}). Try again later."
     E412 = "{url}: the database failed ({detail})."
+    E413 = (
+        "{url}: lost the connection to the database and could not get it back in {seconds} s ({detail}). "
+        "What was stored is kept: run the same command again to go on."
+    )
     # dyad series and turning points (43x)
     E430 = "Unknown interval '{value}'. Use one of: {known}."
     E431 = "since {since} is after until {until}: the series would be empty. Swap them or leave one out."

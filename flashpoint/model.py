@@ -128,6 +128,7 @@ class Article:
     source: str | None = None
     origin: str | None = None
     language: str | None = None
+    fetched: str | None = None
     statements: list[Statement] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)

@@ -168,8 +168,8 @@ def test_sources_missing_file(tmp_path: Path) -> None:
     assert error["code"] == "E101" and str(missing) in error["message"]
 
 
-def test_sources_directory_is_unreadable(tmp_path: Path) -> None:
-    assert only_error(tmp_path)["code"] == "E111"
+def test_sources_empty_directory_has_nothing_to_read(tmp_path: Path) -> None:
+    assert only_error(tmp_path)["code"] == "E114"  # a folder is read for its files (tests/test_source_paths.py)
 
 
 def test_sources_strict_raises_file_problems(tmp_path: Path) -> None:

@@ -1,4 +1,9 @@
-"""Files (and stdin) to Articles: `.jsonl` to one Article per line, HTML or plain text to one Article.
+"""Files (and stdin) to Articles: `.jsonl` to one Article per line, HTML or plain text to one Article,
+a WARC archive (`.warc`, `.warc.gz`, or sniffed) to one Article per HTML page (`flashpoint.sources.warc`).
+
+A folder is read recursively, its files with known suffixes in sorted order (hidden files and folders are
+left out); a path that does not exist but holds `*`, `?` or `[` is a glob pattern (`**` spans folders),
+its matching files read in sorted order. E114 when a folder or a pattern gives no file.
 
 By default a problem with a whole file (missing, empty, binary, undecodable, too big) does not raise:
 `read_path` yields one Article carrying the error, so that a batch over many paths never stops. Pass
@@ -8,6 +13,7 @@ lines of a JSONL file are always kept as error Articles, in order, and reading g
 
 from __future__ import annotations
 
+import glob
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -19,9 +25,12 @@ from ..model import Article
 from .detect import SNIFF_BYTES, binary_kind, looks_like_jsonl, parse_date
 from .documents import DEFAULT_MAX_BYTES, HTML_SUFFIXES, read_bytes, stem
 from .jsonl import read_records
+from .warc import WarcReport, is_warc, read_warc
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"}) | HTML_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz")
+GLOB_CHARACTERS = frozenset("*?[")
 STDIN = "-"
 _CHUNK = 1 << 16
 
@@ -32,10 +41,13 @@ def read_paths(
     published: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     strict: bool = False,
+    warc_reports: list[WarcReport] | None = None,
 ) -> Iterator[Article]:
     """The Articles of many paths, in order (see `read_path`)."""
     for path in paths:
-        yield from read_path(path, published=published, max_bytes=max_bytes, strict=strict)
+        yield from read_path(
+            path, published=published, max_bytes=max_bytes, strict=strict, warc_reports=warc_reports
+        )
 
 
 def read_path(
@@ -44,21 +56,63 @@ def read_path(
     published: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     strict: bool = False,
+    warc_reports: list[WarcReport] | None = None,
 ) -> Iterator[Article]:
-    """The Articles of one path ("-" reads bytes from stdin), in input order.
+    """The Articles of one path ("-" reads bytes from stdin; a folder or a glob pattern, its files), in order.
 
     `published` (YYYY-MM-DD) overrides every date in the input; a bad value raises E110 at once, since
     it is the caller's mistake, not the file's. `max_bytes` caps a text/HTML document or a JSONL line.
-    File-level errors are yielded as an Article with `errors` set, or raised when `strict` is true.
+    File-level errors are yielded as an Article with `errors` set, or raised when `strict` is true. Each WARC
+    file read appends its `WarcReport` (records kept and skipped, by reason) to `warc_reports` when given.
     """
     name = str(path)
     day = parse_date(published, name=f"{name} (published argument)")
-    return _read(name, published=day, max_bytes=max_bytes, strict=strict)
+    reports = warc_reports if warc_reports is not None else []
+    return _read_all_of(name, published=day, max_bytes=max_bytes, strict=strict, reports=reports)
 
 
-def _read(name: str, *, published: str | None, max_bytes: int, strict: bool) -> Iterator[Article]:
+def _read_all_of(
+    name: str, *, published: str | None, max_bytes: int, strict: bool, reports: list[WarcReport]
+) -> Iterator[Article]:
     try:
-        yield from _dispatch(name, published=published, max_bytes=max_bytes)
+        names = expand_path(name)
+    except FlashpointError as error:
+        if strict:
+            raise
+        yield _failed(name, error)
+        return
+    for each in names:
+        yield from _read(each, published=published, max_bytes=max_bytes, strict=strict, reports=reports)
+
+
+def expand_path(name: str) -> list[str]:
+    """The files a path stands for: itself, a folder's known files, or a glob pattern's matches (E114: none)."""
+    path = Path(name)
+    if name != STDIN and path.is_dir():
+        found = sorted(str(each) for each in path.rglob("*") if _known_file(each, path))
+        where = "in the folder"
+    elif name != STDIN and not path.exists() and GLOB_CHARACTERS & set(name):
+        found = sorted(each for each in glob.glob(name, recursive=True) if Path(each).is_file())
+        where = "match the pattern"
+    else:
+        return [name]
+    if not found:
+        raise FlashpointError(Errors.E114, input=name, where=where)
+    return found
+
+
+def _known_file(path: Path, folder: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    lower = path.name.lower()
+    known = path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES or lower.endswith(WARC_SUFFIXES)
+    return known and not hidden and path.is_file()
+
+
+def _read(
+    name: str, *, published: str | None, max_bytes: int, strict: bool, reports: list[WarcReport]
+) -> Iterator[Article]:
+    try:
+        yield from _dispatch(name, published=published, max_bytes=max_bytes, reports=reports)
     except FlashpointError as error:
         if strict:
             raise
@@ -75,9 +129,16 @@ def _failed(name: str, error: FlashpointError) -> Article:
     return Article(id=stem(name), origin=name, errors=[error.to_dict()])
 
 
-def _dispatch(name: str, *, published: str | None, max_bytes: int) -> Iterator[Article]:
+def _dispatch(name: str, *, published: str | None, max_bytes: int, reports: list[WarcReport]) -> Iterator[Article]:
     with _open(name) as stream:
         head = stream.read(SNIFF_BYTES)
+        if is_warc(name, head):
+            reports.append(report := WarcReport(name))
+            for article in read_warc(_Joined(head, stream), name=name, report=report, max_bytes=max_bytes):
+                if published and article.ok:
+                    article.published, article.published_basis = published, "argument"
+                yield article
+            return
         suffix = PurePath(name).suffix.lower()
         kind = binary_kind(head)
         if kind is not None:
@@ -123,3 +184,23 @@ def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
         pending += chunk
     if pending:
         yield pending
+
+
+class _Joined:
+    """`head` then the rest of `stream`, as one readable, tellable stream (for warcio, which sniffs itself)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head, self._stream, self._position = head, stream, 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            data, self._head = self._head + self._stream.read(), b""
+        elif self._head:
+            data, self._head = self._head[:size], self._head[size:]
+        else:
+            data = self._stream.read(size)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._position
