@@ -40,23 +40,25 @@ ENV_VAR = "FLASHPOINT_DB"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def resolve_url(url: str | None = None) -> str:
+def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
     """The store address to use: `url`, else $FLASHPOINT_DB, else `sqlite:///flashpoint.db`."""
-    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    return os.fspath(url) if url else os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
-def open_store(url: str | None = None, *, timeout: float = 30.0) -> Store:
+def open_store(url: str | os.PathLike[str] | None = None, *, timeout: float = 30.0) -> Store:
     """Open (creating and migrating as needed) the store at `url` (see `resolve_url`).
 
     `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` (or `postgres://`) opens PostgreSQL; `sqlite:///PATH`,
-    a plain file path, or `sqlite://` / `:memory:` (in memory) open SQLite. `timeout` is SQLite's busy
-    timeout in seconds. Raises E401 for another scheme, E402/E403 when the database cannot be opened.
+    a plain file path (str or Path), or `sqlite://` / `:memory:` (in memory) open SQLite. `timeout` is how
+    long, in seconds, a call waits for the database: for another SQLite writer to finish (then E411), or for
+    a lost PostgreSQL connection to come back (then E413). Raises E401 for another scheme, E402/E403 when
+    the database cannot be opened.
     """
     url = resolve_url(url)
     if url.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore
 
-        return PostgresStore(url, display_url=display_url(url))
+        return PostgresStore(url, display_url=display_url(url), retry_seconds=timeout)
     from .sqlite import MEMORY, SQLiteStore
 
     if url in ("sqlite://", MEMORY):

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import Errors, FlashpointError
-from .sql import Cursor, SQLStore
+from .sql import RETRY_SECONDS, ConnectionLost, Cursor, SQLStore
 
 # Memory for a query's sorts and hashes before they spill to disk (PostgreSQL's default is 4MB): a series of
 # the busiest dyad of a million events groups some 60,000 rows.
@@ -23,16 +23,16 @@ class PostgresStore(SQLStore):
     like = "ILIKE"
     version_table_exists = "SELECT to_regclass('schema_version') IS NOT NULL"
 
-    def __init__(self, url: str, *, display_url: str | None = None) -> None:
-        super().__init__(display_url or url)
+    def __init__(self, url: str, *, display_url: str | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
+        super().__init__(display_url or url, retry_seconds=retry_seconds)
         try:
             import psycopg
         except ImportError as error:
             raise FlashpointError(Errors.E404, url=self.url) from error
         self._psycopg: Any = psycopg
+        self._address = url
         try:
-            self._connection = psycopg.connect(url, autocommit=True)
-            self._connection.execute("SELECT set_config('work_mem', %s, false)", (WORK_MEM,))
+            self._connection = self._connect()
         except psycopg.Error as error:
             raise FlashpointError(Errors.E403, url=self.url, detail=_detail(error)) from error
         try:
@@ -40,6 +40,19 @@ class PostgresStore(SQLStore):
         except BaseException:
             self._connection.close()
             raise
+
+    def _connect(self) -> Any:
+        connection = self._psycopg.connect(self._address, autocommit=True, connect_timeout=10)
+        connection.execute("SELECT set_config('work_mem', %s, false)", (WORK_MEM,))
+        return connection
+
+    def _reconnect(self) -> None:
+        with self._lock:
+            self._connection.close()
+            try:
+                self._connection = self._connect()
+            except self._psycopg.OperationalError as error:
+                raise ConnectionLost(_detail(error)) from error
 
     def close(self) -> None:
         with self._lock:
@@ -60,6 +73,8 @@ class PostgresStore(SQLStore):
         try:
             yield
         except self._psycopg.Error as error:
+            if self._connection.closed or self._connection.broken:
+                raise ConnectionLost(_detail(error)) from error
             if input is not None:
                 raise FlashpointError(Errors.E407, input=input, detail=_detail(error)) from error
             raise FlashpointError(Errors.E412, url=self.url, detail=_detail(error)) from error

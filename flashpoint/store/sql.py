@@ -6,8 +6,10 @@ connection, its transactions, its placeholder style and the few expressions wher
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -109,6 +111,39 @@ WHERE id = ?
 DEDUP_PAGE = 1000
 
 
+# How long a lost database connection is tried again (with back-off) before giving up with E413.
+RETRY_SECONDS = 30.0
+FIRST_PAUSE, LONGEST_PAUSE = 0.25, 4.0
+
+
+class ConnectionLost(Exception):
+    """The backend lost its connection (a server restarted, a network cut): the call may be tried again."""
+
+
+def retried(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a store call again on a fresh connection while the database is away, for up to `retry_seconds`.
+
+    Every retried call is one transaction or a read, and an article already stored is not added again, so a
+    retry after a commit whose answer was lost commits nothing twice.
+    """
+
+    @functools.wraps(method)
+    def call(self: SQLStore, *args: Any, **kwargs: Any) -> Any:
+        waited, pause, lost = 0.0, FIRST_PAUSE, False
+        while True:
+            try:
+                if lost:
+                    self._reconnect()
+                return method(self, *args, **kwargs)
+            except ConnectionLost as error:
+                if waited >= self.retry_seconds:
+                    raise FlashpointError(Errors.E413, url=self.url, seconds=round(waited, 1), detail=error) from error
+                time.sleep(pause)
+                waited, pause, lost = waited + pause, min(pause * 2, LONGEST_PAUSE), True
+
+    return call
+
+
 class SQLStore(ABC):
     """A store over one database connection; subclasses are the backends (see `base.Store`)."""
 
@@ -116,8 +151,9 @@ class SQLStore(ABC):
     like: ClassVar[str] = "LIKE"  # the case-insensitive LIKE
     version_table_exists: ClassVar[str] = "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, retry_seconds: float = RETRY_SECONDS) -> None:
         self.url = url
+        self.retry_seconds = retry_seconds
         self._lock = threading.RLock()
 
     # -- what a backend supplies ------------------------------------------------------------------------
@@ -133,6 +169,9 @@ class SQLStore(ABC):
 
     @abstractmethod
     def _run_script(self, cursor: Cursor, script: str) -> None: ...
+
+    def _reconnect(self) -> None:  # noqa: B027 - a hook: only a backend with a server can lose its connection
+        """Open a new connection after `ConnectionLost` (raising it again while the server is still away)."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -192,6 +231,7 @@ class SQLStore(ABC):
 
     # -- writing ----------------------------------------------------------------------------------------
 
+    @retried
     def add_article(self, article: Article, *, coder_version: str | None = None) -> AddResult:
         version = coder_version or _package_version()
         name = article.origin or article.id
@@ -258,6 +298,7 @@ class SQLStore(ABC):
         if rows:
             cursor.executemany(self._sql(sql), rows)
 
+    @retried
     def set_cluster(self, cluster: StoredCluster, mentions: Iterable[tuple[str, int]]) -> None:
         with self._transaction() as cursor:
             self._execute(
@@ -287,6 +328,7 @@ class SQLStore(ABC):
         self._execute(cursor, "UPDATE event_dyads SET cluster = ? WHERE event_id = ?", (cluster_id, found[0]))
         return {found[1]} if found[1] else set()
 
+    @retried
     def set_dedup(
         self,
         article_id: str,
@@ -311,6 +353,7 @@ class SQLStore(ABC):
 
     # -- reading ----------------------------------------------------------------------------------------
 
+    @retried
     def find_article(self, article: Article) -> str | None:
         with self._reading() as cursor:
             return self._find(cursor, article)
@@ -322,6 +365,7 @@ class SQLStore(ABC):
             found = self._execute(cursor, "SELECT id FROM articles WHERE input_hash = ?", (digest,)).fetchone()
         return found[0] if found else None
 
+    @retried
     def get_article(self, article_id: str) -> Article | None:
         with self._reading() as cursor:
             row = self._execute(cursor, "SELECT text, record FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -339,6 +383,7 @@ class SQLStore(ABC):
         rows = self._execute(cursor, sql, (article_id,)).fetchall()
         return [records.from_record(kind, records.load_json(row[0])) for row in rows]
 
+    @retried
     def events(self, query: EventQuery | None = None) -> list[StoredEvent]:
         query = query or EventQuery()
         page, params = self._page(query)
@@ -409,6 +454,7 @@ class SQLStore(ABC):
         if query.cursor is not None:
             add("e.id > ?", query.cursor)
 
+    @retried
     def series(
         self,
         a: str,
@@ -445,6 +491,7 @@ class SQLStore(ABC):
         """An aggregate giving a JSON object's text, with a key repeated for each row that has it."""
         return f"json_group_object({key}, {value})"
 
+    @retried
     def top_dyads(self, *, since: str | None = None, until: str | None = None, limit: int = 10) -> list[DyadCount]:
         if not 1 <= limit <= MAX_PAGE:
             raise FlashpointError(Errors.E408, field="limit", value=limit, expected=f"1 to {MAX_PAGE}")
@@ -459,6 +506,7 @@ class SQLStore(ABC):
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [DyadCount(a=a, b=b, events=count) for (a, b), count in ranked]
 
+    @retried
     def get_cluster(self, cluster_id: str) -> StoredCluster | None:
         sql = """SELECT id, dyad, type, date, date_end, location, n_mentions, n_sources, n_articles
                  FROM event_clusters WHERE id = ?"""
@@ -478,6 +526,7 @@ class SQLStore(ABC):
                 return
             after = (page[-1][0], page[-1][1])
 
+    @retried
     def _dedup_page(self, after: tuple[Any, ...]) -> list[Any]:
         keyset = "WHERE (ingested_at, id) > (?, ?)" if after else ""
         sql = f"""SELECT ingested_at, id, text, url, signature, content_hash, canonical_url, duplicate_of

@@ -1,8 +1,9 @@
 """Throwaway PostgreSQL servers and databases, for the tests and the store benchmark.
 
-`temporary_postgres()` starts a private cluster from the server binaries of Debian's `postgresql`
-package (or any `initdb` on the PATH) on a free loopback port, and removes it afterwards; as root, the
-server runs as the `postgres` user. `temporary_database(server_url)` creates an empty database there.
+`temporary_postgres()` starts a private cluster from the server binaries of Debian's `postgresql` package
+(or any `initdb` on the PATH) on a free loopback port, and removes it afterwards; as root, the server runs
+as the `postgres` user. `local_postgres()` gives its handle, to stop and start it (a restart, in tests).
+`temporary_database(server_url)` creates an empty database there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,9 +39,37 @@ def _version(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
 
 
+@dataclass
+class LocalPostgres:
+    """A private server's handle: its URL, and `stop` / `start` to play a server restart in tests."""
+
+    url: str
+    data: Path
+    folder: Path
+    options: str
+    bindir: Path
+    as_root: bool
+
+    def start(self) -> None:
+        self._ctl("-l", self.folder / "server.log", "-w", "-t", "60", "-o", self.options, "start")
+
+    def stop(self) -> None:
+        self._ctl("-m", "immediate", "-w", "stop")
+
+    def _ctl(self, *words: str | Path) -> None:
+        _run([self.bindir / "pg_ctl", "-D", self.data, *words], as_root=self.as_root)
+
+
 @contextmanager
 def temporary_postgres(*, fast: bool = True, bindir: Path | None = None) -> Iterator[str]:
     """A running private PostgreSQL server for the block; yields its URL (`.../postgres`, user postgres)."""
+    with local_postgres(fast=fast, bindir=bindir) as server:
+        yield server.url
+
+
+@contextmanager
+def local_postgres(*, fast: bool = True, bindir: Path | None = None) -> Iterator[LocalPostgres]:
+    """Like `temporary_postgres`, yielding the server's handle."""
     bindir = bindir or postgres_bindir()
     if bindir is None:
         raise RuntimeError("no PostgreSQL server binaries: apt-get install postgresql")
@@ -49,15 +79,15 @@ def temporary_postgres(*, fast: bool = True, bindir: Path | None = None) -> Iter
         shutil.chown(folder, user="postgres", group="postgres")
     data, port = folder / "data", _free_port()
     options = " ".join((f"-p {port}", f"-k {folder}", "-c listen_addresses=127.0.0.1", *(UNSAFE_FAST if fast else ())))
+    server = LocalPostgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", data, folder, options, bindir, as_root)
     try:
         _run([bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "-N"],
              as_root=as_root)
-        _run([bindir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w", "-t", "60", "-o", options, "start"],
-             as_root=as_root)
+        server.start()
         try:
-            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            yield server
         finally:
-            _run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], as_root=as_root)
+            server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
