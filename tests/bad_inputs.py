@@ -32,6 +32,7 @@ class Kind:
     file: str
     write: Callable[[Path], None]
     code: str | None  # the error its article must carry; None: coded like any good article
+    good_inside: int = 0  # good articles the file holds before its bad part (a WARC's first records)
 
 
 def _bytes(data: bytes) -> Callable[[Path], None]:
@@ -49,6 +50,26 @@ def _big_html(path: Path, megabytes: int = 50) -> None:
 
 def _jsonl(*lines: str) -> Callable[[Path], None]:
     return lambda path: path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cut_warc(path: Path) -> None:
+    """A gzipped WARC of two HTML pages whose second record is cut in half (a crawl that died mid-write)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for name, story in (("one", STORY_HTML), ("two", STORY_HTML.replace("Friday", "Saturday"))):
+        body = f"<html><head><title>{name}</title></head><body><article>{story}</article></body></html>".encode()
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            f"https://example.com/{name}", "response", payload=io.BytesIO(body), length=len(body),
+            http_headers=headers))
+    data = buffer.getvalue()
+    last = data.rindex(b"\x1f\x8b")  # the start of the last gzip member: the second record
+    path.write_bytes(data[: last + (len(data) - last) // 2])
 
 
 def _noise(size: int, seed: int = 3) -> bytes:
@@ -92,4 +113,5 @@ KINDS: list[Kind] = [
     Kind("an article of one word", "word.txt", _bytes(b"Pakistan"), None),
     Kind("an article of 200,000 words", "book.txt",
          lambda path: path.write_text(" ".join(["Pakistan said Iran attacked militants."] * 40_000)), "E115"),
+    Kind("WARC with a truncated record", "crawl.warc.gz", _cut_warc, "E113", good_inside=1),
 ]
