@@ -37,8 +37,8 @@ from flashpoint.events import tables  # noqa: E402
 
 TOLERANCE = 2
 QUADS = (1, 2, 3, 4)
-PENALTY_FACTORS = (2.0, 2.5, 3.0, 4.0, 5.0)
-CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
+PENALTY_FACTORS = (3.5, 4.0, 4.5, 5.0, 5.5, 6.0)
+CONFIDENCES = (0.99, 0.95, 0.9, 0.8)  # strictest first: a tie keeps it
 SIZE_BUCKETS = ((1.5, 2.5), (2.5, 3.5), (3.5, 5.0))
 
 

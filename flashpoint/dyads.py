@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlsplit
@@ -53,11 +53,17 @@ COLOURS = {"escalation": "#c62828", "de-escalation": "#2e7d32"}
 PLACEABLE_PRECISION = frozenset({"day", "week"})
 
 # Detection settings, chosen on the tuning seed of bench/eval_turning_points.py (docs/dyads.md).
-PENALTY_FACTOR = 3.0  # beta in the PELT penalty beta * sigma^2 * ln(n)
-MIN_CONFIDENCE = 0.9  # a turning point the permutation test could confirm at this level but does not is dropped
-PERMUTATIONS = 999
+PENALTY_FACTOR = 5.5  # beta in the PELT penalty beta * ln(n), on the deviance scale
+MIN_CONFIDENCE = 0.95  # a turning point the permutation test could confirm at this level but does not is dropped
+PERMUTATIONS = 199  # random orders of the permutation test: p-values to 0.005, ample for a 0.95 decision
+EXACT_ORDERS = 5040  # a stretch with at most this many orders (7 periods) is tested on all of them
+SCORE_WEIGHT = 0.5  # of the standardised score (unit noise) beside the quad-class counts in the deviance
+MIN_SHIFT = 2.0  # standard errors the score must move at a turning point (not just the volume or mix of events)
 NOISE_WINDOW = 3  # periods either side over which event counts give a period's noise
 VARIANCE_FLOOR = 0.25  # of the series' mean variance, for stretches with no events
+PERMUTATION_CELLS = 2_000_000  # values the permutation test reorders at once (some 60 bytes of working memory each)
+QUADS = (1, 2, 3, 4)
+PELT_BLOCK = 32  # segment ends PELT weighs at once
 DRIVER_PERIODS = 3  # drivers are read from the first periods of the new level
 
 
@@ -280,18 +286,19 @@ def turning_points(
     """Escalations and de-escalations: the changes of level of the series' net score, in order.
 
     The score of a period is its summed PLOVER intensity (`score="goldstein"`: summed Goldstein values);
-    conflict pulls it down. The score is divided by its local noise sd (from the event counts), changes of
-    level are found by PELT (ruptures) with the penalty `penalty_factor * sigma^2 * ln(n)` from the series'
-    own noise `sigma`, and each is tested by reordering the periods between its neighbours at random
-    (`permutations` times, seeded): one under `min_confidence` is dropped. Each level lasts at least
-    `min_size` periods. Gaps between the points' periods count as empty periods. Raises E433 for an
-    unknown score.
+    conflict pulls it down. Changes are found by PELT over what the score is made of: the events of each quad
+    class, read as their mix (multinomial) and their volume (Poisson), each with its own dispersion, beside the
+    score over its local noise sd; the penalty is `penalty_factor * ln(n)` on the deviance scale. Each change is
+    tested by reordering the periods between its neighbours at random (`permutations` times, seeded), and
+    dropped under `min_confidence` or where the score moves less than `MIN_SHIFT` standard errors. Each level
+    lasts at least `min_size` periods. Gaps between the points' periods count as empty periods. Raises E433 for
+    an unknown score.
     """
     _check_choice(score, SCORES, Errors.E433)
     series = _filled(points)
     raw = np.array([getattr(point, score) for point in series], dtype=float)
-    signal = _standardised(raw, series, score=score)
-    breaks = _segment(signal, min_size=min_size, penalty_factor=penalty_factor)
+    signal = _Signal.of(series, raw, score=score)
+    signal, breaks = _segment(signal, min_size=min_size, penalty_factor=penalty_factor)
     test = _PermutationTest(min_size=min_size, permutations=permutations, rng=np.random.default_rng(seed))
     found = []
     for bounds, confidence in _confirmed(signal, breaks, test=test, min_confidence=min_confidence):
@@ -348,81 +355,215 @@ def _spaced_by_weeks(days: list[date]) -> bool:
     return all((later - earlier).days % 7 == 0 for earlier, later in itertools.pairwise(days))
 
 
-def _noise(signal: np.ndarray, breaks: Sequence[int] = ()) -> float:
-    """The noise sd from the period-to-period differences, leaving out those across `breaks` (von Neumann).
+def _noise(values: np.ndarray, breaks: Sequence[int] = ()) -> np.ndarray:
+    """The noise variance of each column from the period-to-period differences, leaving out those across
+    `breaks` (von Neumann).
 
     Half the mean squared difference is the variance of independent noise, whatever its shape (sparse series
     are mostly zeros, where a median would say no noise at all); a change of level adds only its one jump.
     """
-    diffs = np.delete(np.diff(signal), [at - 1 for at in breaks])
-    return float(np.sqrt(np.mean(diffs**2) / 2)) if len(diffs) else 0.0
+    diffs = np.delete(np.diff(values, axis=0), [at - 1 for at in breaks], axis=0)
+    return np.mean(diffs**2, axis=0) / 2 if len(diffs) else np.zeros(values.shape[1:])
 
 
-def _segment(signal: np.ndarray, *, min_size: int, penalty_factor: float) -> list[int]:
-    """PELT's change positions (each the first index of a new level), with a noise-scaled BIC penalty.
+@dataclass(frozen=True)
+class _Signal:
+    """What the detector reads of a series: the event counts of each quad class that has events, read as their
+    mix (multinomial given the period's events) and their volume (the period's events, Poisson), each with a
+    dispersion (at least 1: quasi-likelihood), and the standardised score over its own noise sd (unit noise)."""
 
-    The noise is estimated twice: from all differences, then without the jumps at the first pass's changes
-    (a series that is flat apart from them keeps them).
+    counts: np.ndarray
+    dispersion: tuple[float, float]  # of the mix, of the volume
+    score: np.ndarray
+
+    @classmethod
+    def of(cls, series: list[SeriesPoint], raw: np.ndarray, *, score: str) -> _Signal:
+        counts = np.array([[point.quad.get(quad, 0) for quad in QUADS] for point in series], dtype=np.int64)
+        counts = counts.reshape(len(series), len(QUADS))
+        standardised = _standardised(raw, series, score=score)
+        return cls(counts[:, counts.sum(axis=0) > 0], (1.0, 1.0), standardised).rescaled()
+
+    def rescaled(self, breaks: Sequence[int] = ()) -> _Signal:
+        """The dispersions and the score's scale estimated again, leaving out the jumps at `breaks`; a scale
+        estimated as zero (a series flat apart from them) is kept as it was."""
+        sd = float(np.sqrt(_noise(self.score, breaks)))
+        dispersion = (_mix_dispersion(self.counts, breaks), _volume_dispersion(self.counts.sum(axis=1), breaks))
+        return _Signal(self.counts, dispersion, self.score / sd if sd > 0 else self.score)
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    @property
+    def empty(self) -> bool:
+        return not self.counts.shape[1] and not np.any(self.score)
+
+    def window(self, low: int, high: int) -> _Signal:
+        return _Signal(self.counts[low:high], self.dispersion, self.score[low:high])
+
+    def shift(self, low: int, at: int, high: int) -> float:
+        """The score's shift at `at` between the levels on either side, in standard errors."""
+        difference = abs(float(np.mean(self.score[at:high]) - np.mean(self.score[low:at])))
+        return difference / math.sqrt(1 / (at - low) + 1 / (high - at))
+
+    def sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Running sums from 0 (one row more than periods): of the tallies (whole numbers), and of the score."""
+        tallies = np.cumsum(self.tallies, axis=0)
+        return np.concatenate([np.zeros_like(tallies[:1]), tallies]), np.concatenate([[0.0], np.cumsum(self.score)])
+
+    def deviance(self, tallies: np.ndarray, scores: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """-2 log-likelihood of segments at their fitted levels, from their summed tallies and score and their
+        lengths, less the terms that add up to the same over any segmentation: mix and volume over their
+        dispersions, the score weighted by `SCORE_WEIGHT`. With both dispersions 1, mix and volume are
+        independent Poisson counts of each class."""
+        return -self._fit(tallies, scores, lengths)
+
+    def scan(self, orders: np.ndarray | None, min_size: int) -> np.ndarray:
+        """The largest fall of deviance from one level to two over the split positions (as PELT weighs a change),
+        for the stretch in each of `orders` (None: as it is)."""
+        tallies, score = (self.tallies, self.score) if orders is None else (self.tallies[orders], self.score[orders])
+        tallies, score = tallies.reshape(-1, *self.tallies.shape), score.reshape(-1, len(self))
+        n = len(self)
+        k = np.arange(min_size, n - min_size + 1)
+        total, total_score = self.tallies.sum(axis=0), float(self.score.sum())
+        splits = slice(min_size - 1, n - min_size)  # the sums up to each split, k - 1
+        left, scores = np.cumsum(tallies, axis=1, dtype=np.int32)[:, splits], np.cumsum(score, axis=1)[:, splits]
+        before, after = self._fit(left, scores, k), self._fit(total - left, total_score - scores, n - k)
+        return np.max(before + after - self._fit(total, np.array(total_score), np.array(n)), axis=1)
+
+    @cached_property
+    def tallies(self) -> np.ndarray:
+        """The counts of each class, then the events, of each period."""
+        return np.column_stack([self.counts, self.counts.sum(axis=1)]).astype(np.int32)
+
+    @cached_property
+    def _xlogx_table(self) -> np.ndarray:
+        """x log x of the whole numbers up to the events of the series, read by index."""
+        return _xlogx(np.arange(int(self.counts.sum()) + 1))
+
+    def _fit(self, tallies: np.ndarray, scores: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Twice the log-likelihood terms of segments, from their summed tallies and score and their lengths."""
+        mix, volume = (2 / value for value in self.dispersion)
+        xlogx = np.take(self._xlogx_table, tallies)
+        events, own = tallies[..., -1], xlogx[..., -1]
+        classes = xlogx.sum(axis=-1) - own
+        return mix * (classes - own) + volume * (own - events * np.log(lengths)) + SCORE_WEIGHT**2 * scores**2 / lengths
+
+
+def _xlogx(values: np.ndarray) -> np.ndarray:
+    return values * np.log(np.maximum(values, 1))
+
+
+def _volume_dispersion(events: np.ndarray, breaks: Sequence[int]) -> float:
+    """The variance of the events of a period over their mean (von Neumann variance), at least 1."""
+    mean = float(np.mean(events)) if len(events) else 0.0
+    return max(float(_noise(events.astype(float), breaks)) / mean, 1.0) if mean > 0 else 1.0
+
+
+def _mix_dispersion(counts: np.ndarray, breaks: Sequence[int]) -> float:
+    """How much more the classes' shares vary from one period to the next than multinomial draws would, at
+    least 1: the squared differences of each class's share between neighbouring periods with events (not
+    across `breaks`) over their multinomial variance, share * (1 - share) * (1 / events + 1 / next events)."""
+    events = counts.sum(axis=1)
+    if counts.shape[1] < 2:
+        return 1.0
+    pairs = np.delete(np.arange(len(events) - 1), [at - 1 for at in breaks])
+    pairs = pairs[(events[pairs] > 0) & (events[pairs + 1] > 0)]
+    if not len(pairs):
+        return 1.0
+    shares = counts / np.maximum(events, 1)[:, None]
+    overall = counts.sum(axis=0) / counts.sum()
+    expected = np.outer(1 / events[pairs] + 1 / events[pairs + 1], overall * (1 - overall))
+    return max(float(np.sum((shares[pairs + 1] - shares[pairs]) ** 2) / np.sum(expected)), 1.0)
+
+
+def _segment(signal: _Signal, *, min_size: int, penalty_factor: float) -> tuple[_Signal, list[int]]:
+    """PELT's change positions (each the first index of a new level), with the penalty `penalty_factor * ln n`
+    on the deviance scale, and the signal they were found on.
+
+    The dispersions and the score's noise are estimated twice: from all differences, then without the jumps
+    at the first pass's changes.
     """
-    breaks = _pelt(signal, min_size=min_size, penalty=penalty_factor * _noise(signal) ** 2)
-    refined = _noise(signal, breaks)
-    return _pelt(signal, min_size=min_size, penalty=penalty_factor * refined**2) if refined > 0 else breaks
+    if signal.empty:
+        return signal, []
+    breaks = _pelt(signal, min_size=min_size, penalty=penalty_factor * math.log(max(len(signal), 2)))
+    if not breaks:
+        return signal, []
+    signal = signal.rescaled(breaks)
+    return signal, _pelt(signal, min_size=min_size, penalty=penalty_factor * math.log(len(signal)))
 
 
-def _pelt(signal: np.ndarray, *, min_size: int, penalty: float) -> list[int]:
-    import ruptures  # imported here: it loads scipy, which a series alone does not need
+def _pelt(signal: _Signal, *, min_size: int, penalty: float) -> list[int]:
+    """The segmentation of least deviance plus `penalty` per change, levels at least `min_size` long: PELT
+    (Killick et al. 2012), taking `PELT_BLOCK` segment ends at once over the candidate starts.
 
-    if len(signal) < 2 * min_size or penalty <= 0:
+    ruptures' Pelt calls a Python cost for every candidate segment (about a second on two years of days);
+    its compiled one (KernelCPD) has least-squares costs only.
+    """
+    n = len(signal)
+    if n < 2 * min_size or penalty <= 0:
         return []
-    pelt = ruptures.Pelt(custom_cost=_summed_l2_cost()(), min_size=min_size, jump=1)
-    return [int(end) for end in pelt.fit(signal).predict(pen=penalty * math.log(len(signal)))[:-1]]
+    tallies, scores = signal.sums()
+    best = np.full(n + 1, np.inf)
+    best[0] = -penalty
+    previous = np.zeros(n + 1, dtype=int)
+    starts = np.zeros(1, dtype=int)
+    for first in range(min_size, n + 1, PELT_BLOCK):
+        ends = np.arange(first, min(first + PELT_BLOCK, n + 1))
+        new = np.arange(max(first, 2 * min_size) - min_size, ends[-1] - min_size + 1)
+        starts = np.concatenate([starts, new])
+        lengths = (ends[None, :] - starts[:, None]).astype(float)
+        segments = (tallies[ends][None] - tallies[starts][:, None], scores[ends][None] - scores[starts][:, None])
+        costs = signal.deviance(*segments, np.maximum(lengths, 1.0))
+        costs[lengths < min_size] = np.inf
+        for column, last in enumerate(ends):
+            totals = best[starts] + costs[:, column]
+            best[last] = float(np.min(totals)) + penalty
+            previous[last] = starts[np.argmin(totals)]
+        kept = _kept(best[starts][:, None] + costs, best[ends], ends, next_end=int(ends[-1]) + 1, min_size=min_size)
+        starts = starts[kept]
+    breaks = [int(previous[n])]
+    while breaks[-1] > 0:
+        breaks.append(int(previous[breaks[-1]]))
+    return breaks[-2::-1]
 
 
-@cache
-def _summed_l2_cost() -> type:
-    """ruptures' l2 cost (squared deviations from the segment mean) from running sums: O(1) a segment."""
-    from ruptures.base import BaseCost
-
-    class SummedL2(BaseCost):
-        model = "l2"
-        min_size = 1
-
-        def fit(self, signal: np.ndarray) -> SummedL2:
-            self.signal = signal
-            self.sums = np.concatenate(([0.0], np.cumsum(signal)))
-            self.squares = np.concatenate(([0.0], np.cumsum(signal**2)))
-            return self
-
-        def error(self, start: int, end: int) -> float:
-            total = self.sums[end] - self.sums[start]
-            return max(0.0, float(self.squares[end] - self.squares[start] - total * total / (end - start)))
-
-    return SummedL2
+def _kept(totals: np.ndarray, best: np.ndarray, ends: np.ndarray, *, next_end: int, min_size: int) -> np.ndarray:
+    """PELT's pruning: a start that did worse at some end than that end itself can begin no segment ending there
+    or later, once that end can begin one (`min_size` periods on). The starts that may still begin one."""
+    worse = np.isfinite(totals) & (totals > best[None, :])  # infinite: a segment shorter than min_size
+    first_worse = np.where(worse.any(axis=1), ends[np.argmax(worse, axis=1)], next_end)
+    return first_worse > next_end - min_size
 
 
 @dataclass
 class _PermutationTest:
-    """How often reordering a stretch's periods at random gives as large a shift of level: the p-value of a
-    break, scanned over every split of the stretch like PELT. Each stretch is tested once."""
+    """How often reordering a stretch's periods at random gives as large a change: the p-value of a break,
+    scanned over every split of the stretch like PELT. Each stretch is tested once."""
 
     min_size: int
     permutations: int
     rng: np.random.Generator
     done: dict[tuple[int, int], float] = field(default_factory=dict)
 
-    def confidence(self, signal: np.ndarray, low: int, high: int) -> float:
+    def confidence(self, signal: _Signal, low: int, high: int) -> float:
         if (low, high) not in self.done:
-            self.done[low, high] = 1.0 - self.p_value(signal[low:high])
+            self.done[low, high] = 1.0 - self.p_value(signal.window(low, high))
         return self.done[low, high]
 
-    def p_value(self, window: np.ndarray) -> float:
-        """Exact over every order when there are at most `permutations` of them, else from random orders."""
-        observed = float(_scan(window, self.min_size)) * (1 - 1e-9)
-        if math.factorial(len(window)) <= self.permutations:
-            orders = np.array(list(itertools.permutations(window)))
-            return float(np.mean(_scan(orders, self.min_size) >= observed))
-        shuffled = self.rng.permuted(np.tile(window, (self.permutations, 1)), axis=1)
-        return float((1 + np.sum(_scan(shuffled, self.min_size) >= observed)) / (self.permutations + 1))
+    def p_value(self, window: _Signal) -> float:
+        """Exact over every order when there are at most `permutations` of them (or `EXACT_ORDERS`), else from
+        random orders (in batches, to bound the memory a long stretch takes)."""
+        n = len(window)
+        observed = float(window.scan(None, self.min_size)[0]) * (1 - 1e-9)
+        if math.factorial(n) <= max(self.permutations, EXACT_ORDERS):
+            orders = np.array(list(itertools.permutations(range(n))))
+            return float(np.mean(window.scan(orders, self.min_size) >= observed))
+        batch = max(1, PERMUTATION_CELLS // (n * (window.counts.shape[1] + 1)))
+        larger = 0
+        for done in range(0, self.permutations, batch):
+            orders = self.rng.permuted(np.tile(np.arange(n), (min(batch, self.permutations - done), 1)), axis=1)
+            larger += int(np.sum(window.scan(orders, self.min_size) >= observed))
+        return (1 + larger) / (self.permutations + 1)
 
     def can_reach(self, n: int, confidence: float) -> bool:
         """Whether n periods are enough for the test to give `confidence`: its smallest p-value is 2 / C(n, k)."""
@@ -431,13 +572,15 @@ class _PermutationTest:
 
 
 def _confirmed(
-    signal: np.ndarray, breaks: list[int], *, test: _PermutationTest, min_confidence: float
+    signal: _Signal, breaks: list[int], *, test: _PermutationTest, min_confidence: float
 ) -> list[tuple[tuple[int, int, int], float]]:
     """The breaks as (start of the stretch before, break, end of the stretch after) with their confidence.
 
-    Each break is tested on the stretch between its neighbours; the weakest under `min_confidence` is dropped
-    and its neighbours tested again, until none is. A series too short for the test ever to reach
-    `min_confidence` keeps PELT's breaks: their confidences then only say how far so few periods go.
+    Each break is tested on the stretch between its neighbours; one whose score moves less than `MIN_SHIFT`
+    standard errors, or under `min_confidence`, is weak. The weakest (no score shift first, then the least
+    confident) is dropped and its neighbours tested again, until none is weak. A series too short for the test
+    ever to reach `min_confidence` keeps PELT's breaks that move the score: their confidences then only say
+    how far so few periods go.
     """
     breaks = list(breaks)
     decides = test.can_reach(len(signal), min_confidence)
@@ -445,21 +588,11 @@ def _confirmed(
         bounds = [0, *breaks, len(signal)]
         triples = list(zip(bounds, bounds[1:-1], bounds[2:], strict=False))
         confidences = [test.confidence(signal, low, high) for low, _, high in triples]
-        weakest = min(range(len(breaks)), key=confidences.__getitem__, default=None)
-        if weakest is None or not decides or confidences[weakest] >= min_confidence:
+        moved = [signal.shift(*triple) >= MIN_SHIFT for triple in triples]
+        weak = [i for i in range(len(breaks)) if not moved[i] or (decides and confidences[i] < min_confidence)]
+        if not weak:
             return list(zip(triples, confidences, strict=True))
-        del breaks[weakest]
-
-
-def _scan(samples: np.ndarray, min_size: int) -> np.ndarray:
-    """The largest standardised shift of mean over the split positions of each row (PELT's l2 saving, rooted)."""
-    n = samples.shape[-1]
-    k = np.arange(min_size, n - min_size + 1)
-    sums = np.cumsum(samples, axis=-1)
-    left = sums[..., k - 1]
-    total = sums[..., -1:]
-    shift = (total - left) / (n - k) - left / k
-    return np.max(np.abs(shift) * np.sqrt(k * (n - k) / n), axis=-1)
+        del breaks[min(weak, key=lambda i: (moved[i], confidences[i]))]
 
 
 def _turning_point(

@@ -17,6 +17,8 @@ from flashpoint.dyads import (
     PENALTY_FACTOR,
     DyadEvent,
     SeriesPoint,
+    _pelt,
+    _Signal,
     dyad_events,
     plot_series,
     series_from_events,
@@ -63,6 +65,20 @@ def poisson_series(rng: np.random.Generator, rates: list[tuple[float, float]], s
             events.append(event(day, "BBB", "AAA", kind, outlet="wire", cluster=f"{day}-cooperation-{i}"))
     last = (first + timedelta(days=len(rates) - 1)).isoformat()
     return series_from_events(events, "AAA", "BBB", since=start, until=last)
+
+
+def bursty_series(rng: np.random.Generator, days: int, rates: tuple[float, float, float, float]) -> list:
+    """A flat daily series whose news comes in bursts: each day's expected events of every quad class (CONSULT,
+    COOPERATE, ACCUSE, ASSAULT a day) times one gamma draw of mean 1 and sd 1 for the day."""
+    kinds, first, events = (CONSULT, COOPERATE, ACCUSE, ASSAULT), date(2023, 1, 2), []
+    for offset in range(days):
+        day, burst = (first + timedelta(days=offset)).isoformat(), rng.gamma(1.0)
+        for kind, rate in zip(kinds, rates, strict=True):
+            events += [
+                event(day, "AAA", "BBB", kind, cluster=f"{day}-{kind[0]}-{i}") for i in range(rng.poisson(rate * burst))
+            ]
+    last = (first + timedelta(days=days - 1)).isoformat()
+    return series_from_events(events, "AAA", "BBB", since=first.isoformat(), until=last)
 
 
 def test_dyads_series_fills_empty_days_with_zeros() -> None:
@@ -157,12 +173,12 @@ def test_dyads_turning_points_read_store_series_with_gaps_and_no_cluster_scores(
     store = [
         SeriesPoint("2024-01-08", 3, {1: 0, 2: 0, 3: 1, 4: 2}, -21.0, -24.0, 2, ["a", "b"]),
         SeriesPoint("2024-01-15", 4, {1: 0, 2: 0, 3: 1, 4: 3}, -30.0, -33.0, 3, ["c"]),
-        SeriesPoint("2024-01-29", 5, {1: 4, 2: 1, 3: 0, 4: 0}, 19.5, 22.0, 3, ["d", "e"]),
+        SeriesPoint("2024-01-22", 5, {1: 4, 2: 1, 3: 0, 4: 0}, 19.5, 22.0, 3, ["d", "e"]),
         SeriesPoint("2024-02-05", 3, {1: 3, 2: 0, 3: 0, 4: 0}, 7.5, 9.0, 1, ["f"]),
     ]
     [point] = turning_points(store)
-    assert (point.date, point.direction) == ("2024-01-22", "de-escalation")  # the empty week counts as a zero
-    assert point.before == pytest.approx(-25.5) and point.after == pytest.approx(9.0)
+    assert (point.date, point.direction) == ("2024-01-22", "de-escalation")
+    assert point.before == pytest.approx(-25.5) and point.after == pytest.approx(9.0)  # the empty week a zero
     assert point.clusters == ["d", "e", "f"]
 
 
@@ -188,6 +204,57 @@ def test_dyads_planted_escalation_is_found_on_its_day() -> None:
     assert abs(date.fromisoformat(point.date) - date(2023, 2, 11)).days <= 2  # day 40
     assert point.confidence >= 0.99 and point.after < point.before
     assert point.clusters and all("conflict" in cluster for cluster in point.clusters)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_dyads_planted_two_sd_shift_is_found_within_two_periods(seed: int) -> None:
+    """Issue 5: a shift of the expected net score of 2 noise sd (12 a day to -11.4, sd about 11.7) on 30-day
+    levels is found once, as an escalation, within 2 days of its start."""
+    points = poisson_series(np.random.default_rng(seed), [(0.5, 2.5)] * 30 + [(2.4, 0.5)] * 30)
+    [point] = turning_points(points)
+    assert point.direction == "escalation"
+    assert abs(date.fromisoformat(point.date) - date(2023, 2, 1)).days <= 2  # day 30
+
+
+def test_dyads_more_events_with_the_same_net_score_is_no_turning_point() -> None:
+    """Conflict and cooperation both four times as frequent: the mix and volume of events change, the expected
+    score (0 a day) does not, and at most one series in ten reports it (the score's shift test, MIN_SHIFT)."""
+    rates = [(1.0, 1.0)] * 60 + [(4.0, 4.0)] * 60
+    found = [turning_points(poisson_series(np.random.default_rng(seed), rates)) for seed in range(10)]
+    assert sum(len(points) for points in found) <= 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dyads_no_false_point_on_a_flat_bursty_series(seed: int) -> None:
+    """News comes in bursts that lift every quad class at once (a day's events vary with sd about their mean):
+    the volume's dispersion absorbs them, the mix of classes stays multinomial, and no burst is a level."""
+    assert turning_points(bursty_series(np.random.default_rng(seed), 120, (6.0, 2.0, 3.0, 1.0))) == []
+
+
+def test_dyads_pelt_finds_the_least_penalised_segmentation() -> None:
+    """The pruned, block-wise PELT gives the segmentation of an unpruned search over every start."""
+    rng = np.random.default_rng(11)
+    for _ in range(12):
+        rates = [(rng.uniform(0, 3), rng.uniform(0, 3))] * int(rng.integers(4, 30))
+        rates += [(rng.uniform(0, 3), rng.uniform(0, 3))] * int(rng.integers(4, 30))
+        series = poisson_series(rng, rates)
+        signal = _Signal.of(series, np.array([point.intensity for point in series]), score="intensity")
+        for min_size, penalty in [(1, 3.0), (2, 3.0), (2, 10.0), (3, 6.0)]:
+            assert _pelt(signal, min_size=min_size, penalty=penalty) == _unpruned(signal, min_size, penalty)
+
+
+def _unpruned(signal: _Signal, min_size: int, penalty: float) -> list[int]:
+    (tallies, scores), n = signal.sums(), len(signal)
+    best, previous = [-penalty] + [np.inf] * n, [0] * (n + 1)
+    for end in range(min_size, n + 1):
+        starts = np.array([start for start in range(end - min_size + 1) if start == 0 or start >= min_size])
+        segments = tallies[end] - tallies[starts], scores[end] - scores[starts], (end - starts).astype(float)
+        totals = np.array(best)[starts] + signal.deviance(*segments)
+        best[end], previous[end] = float(np.min(totals)) + penalty, int(starts[np.argmin(totals)])
+    breaks = [previous[n]]
+    while breaks[-1] > 0:
+        breaks.append(previous[breaks[-1]])
+    return sorted(breaks[:-1])
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -236,7 +303,9 @@ def test_dyads_events_from_coded_articles() -> None:
 
 @pytest.mark.slow
 def test_dyads_eval_figures_stay_above_floors() -> None:
-    """bench/eval_turning_points.py on 100 + 100 series of its reported seed, with the library's settings."""
+    """bench/eval_turning_points.py on 100 + 100 series of its reported seed, with the library's settings: the
+    goal of issue 5, precision and recall at least 0.9 within 2 periods (here: day 1.000 / 0.955, week 0.933 /
+    0.949)."""
     path = Path(__file__).resolve().parents[1] / "bench" / "eval_turning_points.py"
     spec = importlib.util.spec_from_file_location("eval_turning_points", path)
     assert spec is not None and spec.loader is not None
@@ -246,5 +315,5 @@ def test_dyads_eval_figures_stay_above_floors() -> None:
     settings = {"penalty_factor": PENALTY_FACTOR, "min_confidence": MIN_CONFIDENCE}
     tallies = bench.run(bench.dataset(2, 100), settings)
     for interval, tally in tallies.items():
-        assert tally.precision >= 0.85 and tally.recall >= 0.8, (interval, tally.precision, tally.recall)
+        assert tally.precision >= 0.9 and tally.recall >= 0.9, (interval, tally.precision, tally.recall)
         assert statistics.mean(abs(delay) for delay in tally.delays) <= 1.0

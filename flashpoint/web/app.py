@@ -10,9 +10,7 @@ token from $FLASHPOINT_TOKEN).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -94,12 +92,5 @@ def _index() -> FileResponse:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # turning points load scipy and ruptures on first use (2 s): do it now, beside the first requests
-    threading.Thread(target=_warm_up, daemon=True).start()
     yield
     app.state.pool.close()
-
-
-def _warm_up() -> None:
-    with contextlib.suppress(ImportError):  # the first turning-point request will say so
-        import ruptures  # noqa: F401
