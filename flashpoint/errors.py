@@ -109,6 +109,23 @@ class Errors(StrEnum):
     E464 = "The server failed on this request ({detail}); its log has the details."
     E465 = "The store is busy or unavailable ({detail}). Try again shortly."
     E466 = "{value!r} is not an address and port to serve on: {detail}."
+    E467 = (
+        "Record {number} of the request body holds {problem} in a string, which cannot be stored. "
+        "Remove it and send the record again."
+    )
+    # execution engines (50x)
+    E501 = (
+        "{url}: a SQLite store has a single writer on one machine, so it cannot take a distributed Dask "
+        "scheduler ({scheduler}). Use a PostgreSQL store (--db postgresql://USER@HOST/DB), or leave out "
+        "--scheduler to code on a local cluster."
+    )
+    E502 = "Cannot start or reach the Dask cluster ({scheduler}): {detail}. Check the address and that it runs."
+    E503 = "{url}: only a PostgreSQL store can be written by the engine's workers; let the client store instead."
+    E504 = (
+        "A batch of articles failed on the Dask cluster ({detail}). What was stored is kept: run the same "
+        "command again to go on."
+    )
+    E505 = "Unknown engine '{name}'. Use one of: {known}."
 
 
 class FlashpointError(Exception):

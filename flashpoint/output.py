@@ -8,7 +8,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .model import Actor, Article, Event
 
@@ -69,7 +71,8 @@ def _what(event: Event) -> str:
 
 def events_table(article: Article) -> Table:
     """The events of one article as a table a person reads in a terminal."""
-    table = Table(title=article.title or article.id, show_lines=True, expand=True)
+    # article text is untrusted: cells are Text (never read as rich markup, where "[/x]" would raise)
+    table = Table(title=Text(article.title or article.id), show_lines=True, expand=True)
     table.add_column("event", no_wrap=True)
     table.add_column("who", ratio=2)
     table.add_column("when, where", no_wrap=True)
@@ -77,7 +80,7 @@ def events_table(article: Article) -> Table:
     for event in article.events:
         flags = _modality(event)
         evidence = event.evidence.text + (f" [{flags}]" if flags != "-" else "")
-        table.add_row(_what(event), _who(event), _when_where(event), evidence)
+        table.add_row(Text(_what(event)), Text(_who(event)), Text(_when_where(event)), Text(evidence))
     return table
 
 
@@ -95,14 +98,15 @@ def places_table(places: Sequence[PlaceMention]) -> Table:
         at = f"{place.lat:.2f}, {place.lon:.2f}" if place.lat is not None and place.lon is not None else "-"
         name = f"{place.name} ({place.geonames_id})" if place.geonames_id else place.name or "-"
         offsets = f"{place.start}-{place.end}"
-        table.add_row(place.text, offsets, name, place.country or "-", place.admin1 or "-", at, place.use)
+        cells = (place.text, offsets, name, place.country or "-", place.admin1 or "-", at, place.use)
+        table.add_row(*(Text(cell) for cell in cells))
     return table
 
 
 def print_article(console: Console, article: Article) -> None:
     if not article.ok:
         for error in article.errors:
-            console.print(f"[red]{error['code']}[/red] {error['message']}")
+            console.print(f"[red]{error['code']}[/red] {escape(error['message'])}")
         return
     console.print(events_table(article))
     console.print(f"{len(article.events)} events, {len(article.statements)} statements")
@@ -159,5 +163,5 @@ def dyad_tables(report: DyadReport) -> list[Table]:
         drivers = "\n".join(
             f"{e.type} {e.date}: {e.evidence.text}" for d in report.drivers.get(point.date, []) for e in d.events[:1]
         )
-        turns.add_row(point.date, point.direction, f"{point.magnitude:.2f}", f"{point.confidence:.2f}", drivers)
+        turns.add_row(point.date, point.direction, f"{point.magnitude:.2f}", f"{point.confidence:.2f}", Text(drivers))
     return [series, turns]

@@ -95,6 +95,13 @@ def test_cli_table_shows_events(runner: CliRunner, sample_file: Path) -> None:
     assert result.exit_code == 0 and "ASSAULT" in result.output and "CONSULT" in result.output
 
 
+def test_cli_table_shows_bracketed_text_as_it_is(runner: CliRunner) -> None:
+    record = {"title": "[bold]Strike[/bold] [/x]", "text": "Pakistan condemned [/x] Iran's strike on Friday."}
+    result = runner.invoke(main, ["code", "-", "--published", "2024-01-19"], input=json.dumps(record))
+    assert result.exit_code == 0, result.output
+    assert "[bold]Strike[/bold] [/x]" in result.output and "condemned [/x]" in result.output
+
+
 @pytest.mark.slow
 def test_cli_demo_runs_as_installed_script() -> None:
     script = shutil.which("flashpoint")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from flashpoint.model import Actor, Article, Event, Evidence, Place
+from flashpoint.model import Actor, Article, Event, Evidence, Place, Statement
 from flashpoint.store import Store, StoredCluster
 
 XSS_ID = "xss-probe"
@@ -123,7 +123,8 @@ def add_clash_cluster(store: Store) -> None:
 
 
 def xss_article() -> Article:
-    """Markup in the text, title, source, actor names and evidence: all must be shown as text."""
+    """Markup in the text, title, source, actor names, evidence, place name and an embedded post's text and
+    author: all must be shown as text."""
     sentence = 'The <img src=x onerror="window.__xss=2"> delegation from Iran condemned the attack on the border post.'
 
     start = XSS_TEXT.index(sentence)
@@ -139,8 +140,18 @@ def xss_article() -> Article:
     return Article(
         id=XSS_ID, raw=XSS_TEXT, text=XSS_TEXT, title="<script>window.__xss=6</script>Talks",
         url="javascript:window.__xss=7", published="2024-01-22", published_basis="record",
-        source="<b>Evil</b> Times", language="en", events=[event],
+        source="<b>Evil</b> Times", language="en", events=[event], statements=[xss_statement()],
     )
+
+
+XSS_STATEMENT_TEXT = "Iran rejects the claims <script>window.__xss=8</script> #border"
+XSS_AUTHOR = '<img src=x onerror="window.__xss=9">Spokesman'
+
+
+def xss_statement() -> Statement:
+    """An embedded post whose text, author and handle carry markup."""
+    return Statement(text=XSS_STATEMENT_TEXT, author=XSS_AUTHOR, handle="<b>evil</b>", date="2024-01-22",
+                     url="javascript:window.__xss=10")
 
 
 @cache

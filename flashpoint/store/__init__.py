@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import unquote
 
 from ..errors import Errors, FlashpointError
 from .base import AddResult, DedupRow, DyadCount, EventQuery, Store, StoredCluster, StoredEvent
@@ -30,6 +31,7 @@ __all__ = [
     "StoredCluster",
     "StoredEvent",
     "display_url",
+    "hide_password",
     "input_hash",
     "open_store",
     "resolve_url",
@@ -70,6 +72,31 @@ def open_store(url: str | os.PathLike[str] | None = None, *, timeout: float = 30
     return SQLiteStore(url, timeout=timeout)
 
 
+# The password of `scheme://user:password@host`: everything from the user's ':' to the last '@', so that a
+# password holding '@', '/' or '?' is hidden whole (a query holding '@' hides a little more than needed).
+_USER_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@?#]*):(.*)@")
+# libpq's `?password=` (and `sslpassword=`) parameters
+_PASSWORD_PARAMETER = re.compile(r"([?&](?:ssl)?password=)([^&#]*)", re.IGNORECASE)
+
+
 def display_url(url: str) -> str:
-    """The URL with any password replaced by `***`, for messages."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """The URL with any password (after the user name, or a `password=` parameter) as `***`, for messages."""
+    shown = _USER_PASSWORD.sub(r"\1:***@", url, count=1)
+    return _PASSWORD_PARAMETER.sub(r"\1***", shown)
+
+
+def hide_password(text: str, url: str) -> str:
+    """`text` (a driver's error message, say) with `url` shown as `display_url` and its password, as written
+    or percent-decoded, as `***`."""
+    text = text.replace(url, display_url(url))
+    for secret in sorted(_passwords(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _passwords(url: str) -> set[str]:
+    found = [match[2] for match in [_USER_PASSWORD.match(url)] if match]
+    found += [match[2] for match in _PASSWORD_PARAMETER.finditer(url)]
+    # as written, percent-decoded, and each piece between '@'s (libpq ends the password at the first '@')
+    variants = {variant for secret in found for variant in (secret, unquote(secret))}
+    return {piece for variant in variants for piece in (variant, *variant.split("@")) if piece}

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import Errors, FlashpointError
+from . import hide_password
 from .sql import RETRY_SECONDS, ConnectionLost, Cursor, SQLStore
 
 # Memory for a query's sorts and hashes before they spill to disk (PostgreSQL's default is 4MB): a series of
@@ -34,7 +35,10 @@ class PostgresStore(SQLStore):
         try:
             self._connection = self._connect()
         except psycopg.Error as error:
-            raise FlashpointError(Errors.E403, url=self.url, detail=_detail(error)) from error
+            detail = self._detail(error)
+            # a driver message that quoted the password is not chained either (tracebacks print the cause)
+            cause = error if detail == _detail(error) else None
+            raise FlashpointError(Errors.E403, url=self.url, detail=detail) from cause
         try:
             self._migrate()
         except BaseException:
@@ -52,7 +56,7 @@ class PostgresStore(SQLStore):
             try:
                 self._connection = self._connect()
             except self._psycopg.OperationalError as error:
-                raise ConnectionLost(_detail(error)) from error
+                raise ConnectionLost(self._detail(error)) from error
 
     def close(self) -> None:
         with self._lock:
@@ -74,10 +78,14 @@ class PostgresStore(SQLStore):
             yield
         except self._psycopg.Error as error:
             if self._connection.closed or self._connection.broken:
-                raise ConnectionLost(_detail(error)) from error
+                raise ConnectionLost(self._detail(error)) from error
             if input is not None:
-                raise FlashpointError(Errors.E407, input=input, detail=_detail(error)) from error
-            raise FlashpointError(Errors.E412, url=self.url, detail=_detail(error)) from error
+                raise FlashpointError(Errors.E407, input=input, detail=self._detail(error)) from error
+            raise FlashpointError(Errors.E412, url=self.url, detail=self._detail(error)) from error
+
+    def _detail(self, error: Exception) -> str:
+        """The driver's message on one line, without the password of the address."""
+        return hide_password(_detail(error), self._address)
 
     def _sql(self, text: str) -> str:
         return text.replace("%", "%%").replace("?", "%s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import Request
@@ -18,6 +19,8 @@ log = logging.getLogger("flashpoint.web")
 
 # <, > and & written as \u escapes: a JSON body never holds markup, even when a browser is made to sniff it
 _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 NOT_FOUND = frozenset({"E409", "E410", "E455", "E456"})
 UNAUTHORISED = frozenset({"E457", "E458"})
@@ -48,6 +51,11 @@ class SafeJSON(JSONResponse):
         return self.dump(content)
 
 
+def one_line(text: str) -> str:
+    """`text` with its control characters escaped (\\n, \\x1b...): what a client sent cannot forge log lines."""
+    return _CONTROL.sub(lambda match: ascii(match[0])[1:-1], text)
+
+
 def status_of(code: str) -> int:
     if code in NOT_FOUND:
         return 404
@@ -67,7 +75,7 @@ def error_response(error: FlashpointError) -> Response:
 async def flashpoint_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, FlashpointError)
     if status_of(error.code) >= 500:
-        log.error("%s %s: %s", request.method, request.url.path, error)
+        log.error("%s %s: %s", request.method, one_line(request.url.path), one_line(str(error)))
     return error_response(error)
 
 
@@ -94,7 +102,7 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
-    log.exception("%s %s failed", request.method, request.url.path, exc_info=error)
+    log.exception("%s %s failed", request.method, one_line(request.url.path), exc_info=error)
     found = FlashpointError(Errors.E464, detail=type(error).__name__)
     return SafeJSON({"error": found.to_dict()}, status_code=500)
 

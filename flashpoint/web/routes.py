@@ -113,9 +113,19 @@ Dyad = Annotated[str | None, Query(description="Undirected pair of countries, A-
 EventType = Annotated[str | None, Query(alias="type", description="PLOVER event type, such as ASSAULT.", max_length=40)]
 QuadClass = Annotated[int | None, Query(ge=0, le=4, description="0 neutral, 1-2 cooperation, 3-4 conflict.")]
 
-router = APIRouter(prefix="/api", dependencies=[Depends(reader)])
-open_router = APIRouter(prefix="/api")
-write_router = APIRouter(prefix="/api")
+MAX_ID = 2**63 - 1  # the largest id a store holds (SQLite's and PostgreSQL's 64-bit integers)
+
+
+async def storable_parameters(request: Request) -> None:
+    """A NUL character in a parameter is refused (E450) before it reaches a store: PostgreSQL cannot take it."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in str(value):
+            raise FlashpointError(Errors.E450, name=name, detail=f"{name} holds a NUL character (%00)")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(reader), Depends(storable_parameters)])
+open_router = APIRouter(prefix="/api", dependencies=[Depends(storable_parameters)])
+write_router = APIRouter(prefix="/api")  # its routes check the token first, then the parameters
 ARTICLE_RECORD = {
     "type": "object",
     "description": "As a JSONL line of `flashpoint ingest`: `text` or `html` is required.",
@@ -162,7 +172,7 @@ async def event_query(
     asserted: Annotated[bool | None, Query(description="true: neither negated nor hypothetical.")] = None,
     duplicates: Annotated[bool, Query(description="Include events of articles marked as duplicates.")] = False,
     limit: Annotated[int, Query(ge=1, le=1000, description="Events per page.")] = 100,
-    cursor: Annotated[int | None, Query(ge=0, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`next_cursor` of the previous page.")] = None,
 ) -> EventQuery:
     pair = params.dyad(dyad)
     directed = params.country(source, name="source"), params.country(target, name="target")
@@ -327,7 +337,7 @@ async def event_places(
 @write_router.post(
     "/articles",
     status_code=201,
-    dependencies=[Depends(writer)],
+    dependencies=[Depends(writer), Depends(storable_parameters)],
     summary="Code and store one article, or a list of up to 20",
     openapi_extra={
         "requestBody": {

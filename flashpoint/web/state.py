@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import Store, open_store
@@ -27,8 +27,8 @@ MEMORY_URLS = ("sqlite://", ":memory:")
 class Settings:
     """How the app was started. An empty `token` disables writes; `protect_reads` asks the token on reads too."""
 
-    store_url: str
-    token: str = ""
+    store_url: str = field(repr=False)  # may hold a password
+    token: str = field(default="", repr=False)
     protect_reads: bool = False
     pool_size: int = 4
     cache_seconds: float = 30.0
@@ -90,10 +90,13 @@ class StorePool:
             return store
 
     def close(self) -> None:
+        """Close every store; a later request opens new ones (a closed store is never lent)."""
         with self._lock:
             for store in self._opened:
                 store.close()
             self._opened.clear()
+            while not self._idle.empty():
+                self._idle.get_nowait()
 
 
 class AnswerCache:

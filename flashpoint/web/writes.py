@@ -38,13 +38,43 @@ def parse_body(body: bytes, *, max_batch: int) -> list[dict[str, Any]]:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FlashpointError(Errors.E460, detail=str(error)) from error
+    except RecursionError as error:
+        raise FlashpointError(Errors.E460, detail="nested too deeply") from error
     records = [data] if isinstance(data, dict) else data
     if not isinstance(records, list) or not 1 <= len(records) <= max_batch:
         kind = f"a list of {len(records)}" if isinstance(records, list) else type(data).__name__
         raise FlashpointError(Errors.E461, limit=max_batch, kind=kind)
     if not all(isinstance(record, dict) for record in records):
         raise FlashpointError(Errors.E461, limit=max_batch, kind="a list with something other than objects")
+    for number, record in enumerate(records, 1):
+        if problem := _unstorable(record):
+            raise FlashpointError(Errors.E467, number=number, problem=problem)
     return records
+
+
+def _unstorable(value: Any) -> str | None:
+    """What no store keeps in a string of `value` (keys too): a NUL character (PostgreSQL refuses it) or an
+    unpaired surrogate (not UTF-8); None when there is neither."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and "\x00" in item:
+            return "a NUL character (\\u0000)"
+        elif isinstance(item, str) and not _is_utf8(item):
+            return "an unpaired surrogate (\\ud800-\\udfff)"
+    return None
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_articles(records: list[dict[str, Any]]) -> list[Article]:
@@ -53,10 +83,14 @@ def to_articles(records: list[dict[str, Any]]) -> list[Article]:
 
 
 def _with_id(record: dict[str, Any]) -> dict[str, Any]:
-    if record.get("id") not in (None, ""):
+    """The record with an id: its own (a string or number, as the JSONL reader takes), else one from its text
+    or html, else from the whole record (so that two different records never share an id)."""
+    given = record.get("id")
+    if not isinstance(given, bool) and isinstance(given, str | int | float) and str(given).strip():
         return record
-    body = record.get("text") if isinstance(record.get("text"), str) else record.get("html")
-    digest = hashlib.sha256(json.dumps(body, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    body = next((record[key] for key in ("text", "html") if isinstance(record.get(key), str)), None)
+    content = json.dumps(record if body is None else body, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
     return record | {"id": f"api-{digest}"}
 
 

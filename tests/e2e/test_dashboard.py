@@ -239,6 +239,74 @@ def test_dashboard_stored_markup_is_shown_as_text_and_never_runs(watched: Watche
     assert expected_problems(watched.problems) == []
 
 
+def test_dashboard_markup_in_posts_and_place_names_is_shown_as_text(watched: Watched) -> None:
+    page = watched.open(f"#/article/{web_data.XSS_ID}")
+    page.locator("blockquote.statement").wait_for()
+    assert page.locator("blockquote.statement .statement-text").inner_text() == web_data.XSS_STATEMENT_TEXT
+    footer = page.locator("blockquote.statement footer").inner_text()
+    assert web_data.XSS_AUTHOR in footer and "@<b>evil</b>" in footer
+    watched.open("#/map?country=PAK")
+    probe = page.locator("svg.world circle.place", has=page.locator("title", has_text="svg onload"))
+    probe.click(force=True)
+    page.locator("#place-events h2").wait_for()
+    assert '<svg onload="window.__xss=5">' in page.locator("#place-events h2").inner_text()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main img, main script, main iframe, main svg[onload], main b").count() == 0
+    assert expected_problems(watched.problems) == []
+
+
+# Through POST /api/articles and the default pipeline: markup in every field of a record, an embedded post
+# (its signature line names the author), and a bad date whose error message quotes the markup back.
+POSTED = [
+    {"id": "posted-xss", "title": "<script>window.__xss=20</script>Posted", "published": "2024-01-22",
+     "source": '<img src=x onerror="window.__xss=21">Wire', "url": "javascript:window.__xss=22",
+     "text": "Pakistan condemned Iran over the <script>window.__xss=23</script> strike on Monday, officials said.\n\n"
+             "Iran rejects the claims <b>#border</b> @MFA_Pakistan pic.twitter.com/abc123\n"
+             "\u2014 <img src=x onerror=window.__xss=24> (@evil_handle) January 22, 2024\n\nTalks will go on."},
+    {"id": "posted-bad-date", "text": "Iran accused Pakistan of sheltering militants.",
+     "published": "<img src=x onerror=window.__xss=25>"},
+]
+
+
+def test_dashboard_markup_posted_through_the_api_is_shown_as_text(browser: Any, tmp_path: Path) -> None:
+    import httpx
+
+    token = "e2e-token-xss"
+    with running(tmp_path / "posted.db", token=token) as url:
+        posted = httpx.post(f"{url}/api/articles", json=POSTED, headers={"Authorization": f"Bearer {token}"},
+                            timeout=120)
+        assert posted.status_code == 201, posted.text
+        assert [article["status"] for article in posted.json()["articles"]] == ["stored", "error"]
+        context = browser.new_context()
+        context.set_default_timeout(TIMEOUT_MS)
+        watched = Watched(context.new_page(), url)
+        try:
+            check_posted_markup(watched)
+        finally:
+            context.close()
+
+
+def check_posted_markup(watched: Watched) -> None:
+    page = watched.open("#/article/posted-xss?event=0")
+    page.locator("#article-text mark.current").first.wait_for()
+    assert page.locator("#article-title").inner_text() == POSTED[0]["title"]
+    assert "<script>window.__xss=23</script>" in page.locator("#article-text").inner_text()
+    assert '<img src=x onerror="window.__xss=21">Wire' in page.locator("main").inner_text()
+    assert "<img src=x onerror=window.__xss=24>" in page.locator("blockquote.statement footer").inner_text()
+    assert "<b>#border</b>" in page.locator("blockquote.statement .statement-text").inner_text()
+    watched.open("#/event/posted-xss/0")
+    page.locator("#evidence mark").first.wait_for()
+    assert "<script>window.__xss=23</script>" in page.locator("#evidence").inner_text()
+    watched.open("#/article/posted-bad-date")
+    page.locator("main .error").wait_for()
+    assert "<img src=x onerror=window.__xss=25>" in page.locator("main .error").inner_text()
+    watched.shot("xss-posted")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main img, main script, main iframe, main b").count() == 0
+    assert page.locator('a[href^="javascript"]').count() == 0
+    assert expected_problems(watched.problems) == []
+
+
 def test_dashboard_private_mode_asks_for_the_token(browser: Any, dashboard_db: Path) -> None:
     token = "e2e-token-42"
     with running(dashboard_db, token=token, protect_reads=True) as url:
