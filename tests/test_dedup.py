@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import random
 import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -25,8 +29,11 @@ from flashpoint.dedup import (
     distinct_reason,
     same_event,
 )
+from flashpoint.deduplicate import StoreDeduplicator
 from flashpoint.errors import FlashpointError
 from flashpoint.model import Actor, Article, Event, Evidence, Modality, Place
+from flashpoint.store import EventQuery, Store, open_store
+from flashpoint.store.base import MAX_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 LGL = ROOT.parent / "shared" / "eval" / "lgl.jsonl"
@@ -171,6 +178,20 @@ def test_dedup_rebuild_from_stored_rows_and_signatures(sample: str) -> None:
     recomputed = ArticleIndex.rebuild([("tribune", sample)]).find(drop_sentence(sample, 3))
     assert recomputed == duplicate  # the stored signature is the one computed from the text
     assert rebuilt.find("other text", "https://www.tribune.com.pk/story/1/") is not None
+
+
+def test_dedup_restored_signatures_find_near_copies_as_rebuild_does(sample: str) -> None:
+    signature = ArticleIndex().signature(sample)
+    assert signature is not None
+    restored, rebuilt = ArticleIndex(), ArticleIndex.rebuild([StoredArticle("tribune", sample, None, signature)])
+    restored.restore([("tribune", signature)])
+    near = "By a staff reporter\n" + drop_sentence(sample, 3) + "\n" + FOOTER
+    assert restored.find(near) == rebuilt.find(near) is not None and "tribune" in restored
+    assert restored.add("wire", near) == rebuilt.add("wire", near)
+    assert restored.find(COUNCIL_STORY) is None
+    with pytest.raises(FlashpointError) as error:
+        restored.restore([("wire", signature)])
+    assert error.value.code == "E423"
 
 
 def test_dedup_signature_from_other_settings_is_refused(sample: str) -> None:
@@ -366,6 +387,149 @@ def test_dedup_event_key_with_a_bad_date_is_refused(fields: dict[str, Any], text
     with pytest.raises(FlashpointError) as error:
         key("a", 3, **fields)
     assert error.value.code == "E422" and "a#3" in error.value.message and text in error.value.message
+
+
+# --- resuming over a store ------------------------------------------------------------------------------
+
+WORDS = [f"w{number}" for number in range(400)]
+COUNTRIES = ["IRN", "PAK", "IRN", "PAK", "AFG", None]  # Iran and Pakistan twice as often
+TYPES = [("ASSAULT", "190"), ("CONSULT", "040")]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
+    """Opens a new empty store of each backend at each call."""
+    with ExitStack() as stack:
+
+        def make() -> Store:
+            url = f"sqlite:///{tmp_path / uuid.uuid4().hex}.db"
+            if request.param == "postgres":
+                from flashpoint.store.testing import temporary_database
+
+                url = stack.enter_context(temporary_database(request.getfixturevalue("postgres_server")))
+            return stack.enter_context(open_store(url))
+
+        yield make
+
+
+def story_event(rng: random.Random) -> Event:
+    """An event among three countries (a side may have none) over two weeks, now and then a week's or a span, a
+    place or a hypothetical."""
+    source, target = rng.choice(COUNTRIES), rng.choice(COUNTRIES)
+    kind, cameo = rng.choices(TYPES, [3, 1])[0]
+    day = f"2024-01-{rng.randint(1, 14):02d}"
+    span = ("day", f"2024-01-{rng.randint(14, 31)}")
+    precision, end = rng.choices([("day", None), ("week", None), span], [6, 3, 1])[0]
+    place = rng.choice([None, None, Place("Quetta", country="PAK", admin1="Balochistan"),
+                        Place("Karachi", country="PAK", admin1="Sindh"), Place("Iran", country="IRN")])  # fmt: skip
+    return Event(type=kind, mode=None, context=None, cameo=cameo, quad_class=4, intensity=None, goldstein=None,
+                 evidence=Evidence("it happened", 0, 11), date=day, date_precision=precision, date_end=end,
+                 source=[Actor(source, source, country=source)] if source else [],
+                 target=[Actor(target, target, country=target)] if target else [], location=place,
+                 modality=Modality(hypothetical=rng.random() < 0.1))  # fmt: skip
+
+
+def corpus(seed: int, size: int = 60) -> list[Article]:
+    """New stories and copies of earlier articles: exact, near (words dropped, a footer added), a new text at a
+    known URL."""
+    rng = random.Random(seed)
+    articles: list[Article] = []
+    for number in range(size):
+        how = rng.choices(["new", "exact", "near", "url"], [5, 1, 2, 1])[0] if articles else "new"
+        text = " ".join(rng.choices(WORDS, k=rng.randint(40, 80)))
+        url = f"https://outlet{rng.randint(1, 3)}.example/story/{number}"
+        if how != "new":
+            original = rng.choice(articles)
+            words = original.text.split()
+            text = {"exact": original.text.upper(), "url": text,
+                    "near": " ".join(word for word in words if rng.random() > 0.06) + " " + FOOTER}[how]  # fmt: skip
+            url = f"{original.url}?utm_source=feed" if how == "url" else url
+        events = [story_event(rng) for _ in range(rng.randint(0, 4))]
+        articles.append(Article(id=f"{seed}-{number}", raw=f"{number} {text}", text=text, url=url, source=how,
+                                published="2024-01-21", events=events))  # fmt: skip
+    return articles
+
+
+def ingest(store: Store, articles: list[Article], splits: list[int]) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """What deduplication decides for each article, and each event's cluster, ingesting the articles in parts:
+    each part but the last stops after storing its last article, before deduplication records it."""
+    decisions: dict[str, Any] = {}
+    for start, end in zip([0, *splits], [*splits, len(articles)], strict=True):
+        deduplicator = StoreDeduplicator(store)
+        for number, article in enumerate(articles[start:end], start):
+            store.add_article(article)
+            if number + 1 != end or end == len(articles):
+                decisions[article.id] = deduplicator.add(article)
+    events = store.events(EventQuery(limit=MAX_PAGE, duplicates=True))
+    clusters = {(event.article_id, event.index): event.cluster_id for event in events}
+    return decisions, {**clusters, **{row.article_id: row.duplicate_of for row in store.dedup_rows()}}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dedup_resumed_ingest_decides_as_one_uninterrupted_ingest(new_store: Callable[[], Store], seed: int) -> None:
+    articles = corpus(seed)
+    whole, whole_stored = ingest(new_store(), articles, [])
+    resumed, resumed_stored = ingest(new_store(), articles, list(range(4, len(articles), 4)))
+    assert resumed_stored == whole_stored  # duplicate_of of each article, cluster of each event
+    assert resumed == {name: found for name, found in whole.items() if name in resumed}
+    kinds = {found.kind for found in whole.values() if found}
+    clusters = [cluster for cluster in whole_stored.values() if cluster and cluster.startswith("ev-")]
+    assert kinds == {"exact", "near", "url"} and len(clusters) > len(set(clusters)) > 2
+
+
+def test_dedup_resumed_ingest_finds_long_spans_and_joins_the_oldest_cluster(new_store: Callable[[], Store]) -> None:
+    def clash(pair: str, day: str, precision: str = "day", end: str | None = None, kind: str = "ASSAULT") -> Event:
+        source, target = pair.split("-")
+        return Event(type=kind, mode=None, context=None, cameo="190", quad_class=4, intensity=None, goldstein=None,
+                     evidence=Evidence("it happened", 0, 11), source=[Actor(source, source, country=source)],
+                     target=[Actor(target, target, country=target)], date=day, date_precision=precision,
+                     date_end=end)  # fmt: skip
+
+    stored = [  # a#0 and a#1 make two clusters of one dyad (a mention never joins its article's others)
+        ("a", [clash("IRN-PAK", "2024-01-10", "week"), clash("IRN-PAK", "2024-01-14", end="2024-01-30"),
+               clash("AFG-PAK", "2024-01-02", end="2024-01-31"),
+               clash("PAK-AFG", "2024-01-14", "week", kind="CONSULT")]),
+        ("z", []),  # stored when the ingest stopped, not recorded
+    ]  # fmt: skip
+    new = [
+        ("b", [clash("PAK-IRN", "2024-01-29", kind="CONSULT")]),  # reads a#1 (by its end) before a#0
+        ("c", [clash("IRN-PAK", "2024-01-14")]),  # may join either: the oldest, a#0's
+        ("d", [clash("PAK-AFG", "2024-01-30")]),  # joins a#2, which begins four weeks earlier
+        ("e", [clash("AFG-PAK", "2024-01-12", kind="CONSULT")]),  # joins a#3, of the week of the 8th, dated the 14th
+    ]
+    articles = [Article(id=name, raw=name, text=name, events=events) for name, events in stored + new]
+    clusters = ingest(new_store(), articles, [2])[1]
+    assert clusters == ingest(new_store(), articles, [])[1]
+    assert [clusters[(name, 0)] for name in "cde"] == [cluster_id_for("a", index) for index in (0, 2, 3)]
+
+
+def test_dedup_resumed_ingest_finds_exact_and_url_copies_older_than_the_near_window(
+    new_store: Callable[[], Store], sample: str
+) -> None:
+    store = new_store()
+    old = StoredArticle("old", sample, "https://tribune.com.pk/story/1")
+    # stored, then the ingest stopped before deduplication recorded it
+    store.add_article(Article(id=old.article_id, raw=sample, text=sample, url=old.url))
+    for number, text in enumerate([COUNCIL_STORY, BRIDGE_STORY]):
+        newer, deduplicator = Article(id=f"newer-{number}", raw=text, text=text), StoreDeduplicator(store)
+        store.add_article(newer)
+        deduplicator.add(newer)
+    deduplicator = StoreDeduplicator(store, near_window=1)
+    assert "old" not in deduplicator.index and "newer-1" in deduplicator.index
+    copies = [
+        Article(id="exact", raw="exact", text=sample.upper()),
+        Article(id="url", raw="url", text="Updated: " + COUNCIL_STORY, url="https://www.tribune.com.pk/story/1/"),
+        Article(id="near", raw="near", text=drop_sentence(sample, 3) + FOOTER),
+        Article(id="near-newer", raw="near-newer", text=drop_sentence(BRIDGE_STORY, 1)),
+    ]
+    found = {}
+    for article in copies:
+        store.add_article(article)
+        duplicate = deduplicator.add(article)
+        found[article.id] = (duplicate.of, duplicate.kind) if duplicate else None
+        assert article.id != "url" or duplicate == ArticleIndex.rebuild([old]).find(article.text, article.url)
+    assert found == {"exact": ("old", "exact"), "url": ("old", "url"), "near": None,
+                     "near-newer": ("newer-1", "near")}  # fmt: skip
 
 
 # --- the evaluation gate ----------------------------------------------------------------------------

@@ -84,6 +84,30 @@ class DedupRow:
 
 
 @dataclass(frozen=True)
+class DedupEvent:
+    """What event clustering reads back of a stored event: its id and cluster, and the fields of
+    `flashpoint.dedup.EventKey` (countries as stored, the place's country and admin1, the article's source
+    and URL for its news source)."""
+
+    id: int
+    cluster_id: str | None
+    article_id: str
+    index: int
+    source_countries: tuple[str, ...]
+    target_countries: tuple[str, ...]
+    type: str | None
+    cameo: str | None
+    date: str | None
+    date_precision: str
+    date_end: str | None
+    place_country: str | None
+    place_admin1: str | None
+    asserted: bool
+    article_source: str | None
+    article_url: str | None
+
+
+@dataclass(frozen=True)
 class EventQuery:
     """Filters for `Store.events`; every filter given must hold. Countries are ISO 3166-1 alpha-3 codes.
 
@@ -201,8 +225,37 @@ class Store(Protocol):
         `top_dyads`."""
         ...
 
-    def dedup_rows(self) -> Iterator[DedupRow]:
-        """Every stored article's text, URL and deduplication values, in the order they were stored."""
+    def dedup_rows(self, *, unrecorded: bool = False) -> Iterator[DedupRow]:
+        """Every stored article's text, URL and deduplication values, in the order they were stored (by
+        `ingested_at`, then id); with `unrecorded`, only those without errors that deduplication has not
+        recorded (no content hash)."""
+        ...
+
+    def find_copy(self, *, content_hash: str | None = None, canonical_url: str | None = None) -> DedupRow | None:
+        """The first stored article (in `dedup_rows` order) whose content hash is `content_hash`, or else
+        whose canonical URL is `canonical_url`, marked as a duplicate or not: the earlier article that
+        deduplication's exact and URL checks find."""
+        ...
+
+    def recent_signatures(self, limit: int) -> list[tuple[str, bytes]]:
+        """(article id, MinHash signature) of the last `limit` stored articles with a signature, oldest first,
+        leaving out exact copies (the same content hash) of an earlier article: the articles that
+        deduplication's near check compares a new one with when it resumes."""
+        ...
+
+    def last_event_id(self) -> int:
+        """The highest event id stored (0 for none): events stored later have higher ids."""
+        ...
+
+    def dedup_events(
+        self, countries: tuple[str, str | None], *, since: str, until: str, through: int
+    ) -> list[DedupEvent]:
+        """The stored events that event clustering must know to place a new mention of these countries
+        dated within [since, until]: at least every event with an id up to `through`, of an article that
+        deduplication has recorded and not marked as a duplicate, with a source of one country and a target
+        of the other (either way; with one country given, an actor of that country) and days from `date` to
+        `date_end` (or `date`) that touch the dates; with the other such events of their clusters. In id
+        order; a few others may come too."""
         ...
 
     def close(self) -> None: ...

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
 from types import TracebackType
 from typing import Any, ClassVar
 
@@ -26,6 +27,7 @@ from . import records
 from .base import (
     MAX_PAGE,
     AddResult,
+    DedupEvent,
     DedupRow,
     DyadCount,
     EventQuery,
@@ -109,6 +111,39 @@ UPDATE event_clusters SET
 WHERE id = ?
 """
 DEDUP_PAGE = 1000
+DEDUP_COLUMNS = "id, text, url, signature, content_hash, canonical_url, duplicate_of"
+# Articles without errors that deduplication has not recorded (through the index articles_unrecorded).
+UNRECORDED = "content_hash IS NULL AND error_codes IS NULL"
+# The newest signatures, leaving out exact copies (the same content hash) of an earlier article.
+RECENT_SIGNATURES = """
+SELECT a.id, a.signature FROM articles a
+WHERE a.signature IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM articles b WHERE b.content_hash = a.content_hash AND (b.ingested_at, b.id) < (a.ingested_at, a.id))
+ORDER BY a.ingested_at DESC, a.id DESC LIMIT ?
+"""
+# Events with an actor of one country (correlated, so that the planner walks the dates' index, not the country's).
+OF_COUNTRY = "EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.country = ?)"
+# The events of a pair of countries dated within [since, until], through the dyads' primary key (six parameters).
+NEAR_PAIR = """
+SELECT event_id AS id FROM event_dyads WHERE source = ? AND target = ? AND date BETWEEN ? AND ?
+UNION SELECT event_id FROM event_dyads WHERE source = ? AND target = ? AND date BETWEEN ? AND ?
+"""
+NEAR_COUNTRY = f"SELECT e.id FROM events e WHERE e.date BETWEEN ? AND ? AND {OF_COUNTRY}"
+# Spans that start before `since` and end on or after it (COALESCE keeps the planner on events_date_end).
+LONG_SPANS = f"SELECT e.id FROM events e WHERE e.date_end >= ? AND COALESCE(e.date, e.date_end) <= ? AND {OF_COUNTRY}"
+# The events found and the other members of their clusters, up to an id, of articles recorded and not duplicates:
+# what event clustering reads of each, a row per source or target actor (or one, without).
+WITH_CLUSTERS = """
+WITH hits AS ({hits}),
+found AS (SELECT id FROM hits UNION SELECT e.id FROM events e
+          WHERE e.cluster_id IN (SELECT h.cluster_id FROM events h WHERE h.id IN (SELECT id FROM hits)))
+SELECT e.id, e.cluster_id, e.article_id, e.ordinal, x.role, x.country, e.type, e.cameo, e.date, e.date_precision,
+       e.date_end, e.location_country, p.admin1, e.negated OR e.hypothetical, a.source, a.url
+FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN places p ON p.id = e.place_id
+LEFT JOIN event_actors x ON x.event_id = e.id AND x.role IN ('source', 'target')
+WHERE e.id IN (SELECT id FROM found) AND e.id <= ? AND a.content_hash IS NOT NULL AND a.duplicate_of IS NULL
+ORDER BY e.id
+"""
 
 
 # How long a lost database connection is tried again (with back-off) before giving up with E413.
@@ -516,23 +551,58 @@ class SQLStore(ABC):
             return None
         return StoredCluster(row[0], row[1], row[2], _text(row[3]), _text(row[4]), row[5], *row[6:])
 
-    def dedup_rows(self) -> Iterator[DedupRow]:
+    def dedup_rows(self, *, unrecorded: bool = False) -> Iterator[DedupRow]:
         after: tuple[Any, ...] = ()
         while True:
-            page = self._dedup_page(after)
+            page = self._dedup_page(after, unrecorded)
             for row in page:
-                yield DedupRow(row[1], row[2], row[3], _bytes(row[4]), row[5], row[6], row[7])
+                yield _dedup_row(row[1:])
             if len(page) < DEDUP_PAGE:
                 return
             after = (page[-1][0], page[-1][1])
 
     @retried
-    def _dedup_page(self, after: tuple[Any, ...]) -> list[Any]:
-        keyset = "WHERE (ingested_at, id) > (?, ?)" if after else ""
-        sql = f"""SELECT ingested_at, id, text, url, signature, content_hash, canonical_url, duplicate_of
-                  FROM articles {keyset} ORDER BY ingested_at, id LIMIT ?"""
+    def _dedup_page(self, after: tuple[Any, ...], unrecorded: bool) -> list[Any]:
+        conditions = ["(ingested_at, id) > (?, ?)"] if after else []
+        where = " AND ".join(conditions + ([UNRECORDED] if unrecorded else [])) or "TRUE"
+        sql = f"SELECT ingested_at, {DEDUP_COLUMNS} FROM articles WHERE {where} ORDER BY ingested_at, id LIMIT ?"
         with self._reading() as cursor:
             return list(self._execute(cursor, sql, [*after, DEDUP_PAGE]).fetchall())
+
+    @retried
+    def find_copy(self, *, content_hash: str | None = None, canonical_url: str | None = None) -> DedupRow | None:
+        with self._reading() as cursor:
+            for column, value in (("content_hash", content_hash), ("canonical_url", canonical_url)):  # fixed names
+                sql = f"SELECT {DEDUP_COLUMNS} FROM articles WHERE {column} = ? ORDER BY ingested_at, id LIMIT 1"
+                row = self._execute(cursor, sql, (value,)).fetchone() if value is not None else None
+                if row is not None:
+                    return _dedup_row(row)
+        return None
+
+    @retried
+    def recent_signatures(self, limit: int) -> list[tuple[str, bytes]]:
+        with self._reading() as cursor:
+            rows = self._execute(cursor, RECENT_SIGNATURES, (limit,)).fetchall()
+        return [(row[0], bytes(row[1])) for row in reversed(rows)]
+
+    @retried
+    def last_event_id(self) -> int:
+        with self._reading() as cursor:
+            return int(self._execute(cursor, "SELECT max(id) FROM events").fetchone()[0] or 0)
+
+    @retried
+    def dedup_events(
+        self, countries: tuple[str, str | None], *, since: str, until: str, through: int
+    ) -> list[DedupEvent]:
+        first, second = countries
+        if second is not None and second != first:
+            hits, params = NEAR_PAIR, [first, second, since, until, second, first, since, until]
+        else:
+            hits, params = NEAR_COUNTRY, [since, until, first]
+        sql = WITH_CLUSTERS.format(hits=f"{hits} UNION {LONG_SPANS}")
+        with self._reading() as cursor:
+            rows = self._execute(cursor, sql, [*params, since, until, first, through]).fetchall()
+        return [_dedup_event(list(actors)) for _, actors in groupby(rows, key=lambda row: row[0])]
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
@@ -555,6 +625,24 @@ def _text(value: Any) -> Any:
 
 def _bytes(value: Any) -> bytes | None:
     return bytes(value) if value is not None else None
+
+
+def _dedup_row(row: Any) -> DedupRow:
+    """A DedupRow from the columns of DEDUP_COLUMNS, in order."""
+    return DedupRow(row[0], row[1], row[2], _bytes(row[3]), row[4], row[5], row[6])
+
+
+def _dedup_event(rows: list[Any]) -> DedupEvent:
+    """A DedupEvent from its rows of WITH_CLUSTERS, one per source or target actor."""
+    first = rows[0]
+    sides = {role: tuple(row[5] for row in rows if row[4] == role and row[5]) for role in ("source", "target")}
+    return DedupEvent(
+        id=int(first[0]), cluster_id=first[1], article_id=first[2], index=int(first[3]),
+        source_countries=sides["source"], target_countries=sides["target"], type=first[6] or None,
+        cameo=first[7] or None, date=_text(first[8]), date_precision=first[9], date_end=_text(first[10]),
+        place_country=first[11], place_admin1=first[12], asserted=not first[13], article_source=first[14],
+        article_url=first[15],
+    )  # fmt: skip
 
 
 def _escape_like(text: str) -> str:
