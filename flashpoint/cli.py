@@ -9,6 +9,7 @@ from typing import IO, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import api
@@ -51,14 +52,16 @@ def _with_progress(articles: list[Article], coded: Iterator[Article], label: str
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} articles/s"),
+        TextColumn("{task.fields[rate]} articles/s, {task.fields[errors]} with errors"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task(label, total=len(articles), rate="-")
+        task = progress.add_task(label, total=len(articles), rate="-", errors=0)
+        errors = 0
         for article in coded:
             speed = progress.tasks[0].speed
-            progress.update(task, advance=1, rate=f"{speed:.1f}" if speed else "-")
+            errors += not article.ok
+            progress.update(task, advance=1, rate=f"{speed:.1f}" if speed else "-", errors=errors)
             yield article
 
 
@@ -70,7 +73,7 @@ def _write_lines(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
 def _fail_on_errors(articles: list[Article]) -> None:
     for article in articles:
         for error in article.errors:
-            stderr.print(f"[red]{error['code']}[/red] {error['message']}")
+            stderr.print(f"[red]{error['code']}[/red] {escape(error['message'])}")
     if any(not article.ok for article in articles):
         sys.exit(1)
 
@@ -175,29 +178,62 @@ def places(path: str | None, input_file: str | None, fmt: str) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", help=DB_HELP)
 @click.option("--published", help="Publication date YYYY-MM-DD (overrides what the input says).")
-@click.option("--processes", default=1, show_default=True, help="Worker processes for coding.")
-def ingest(paths: tuple[str, ...], db: str | None, published: str | None, processes: int) -> None:
-    """Code articles and keep them in a store; articles already stored are skipped, not recoded.
+@click.option("--processes", default=1, show_default=True, help="Worker processes for coding (in-process engine).")
+@click.option("--engine", "engine_name", type=click.Choice(["inprocess", "dask"]), default="inprocess",
+              show_default=True, help="Where to code: this process (and --processes), or a Dask cluster.")
+@click.option("--scheduler", help="A Dask scheduler, tcp://HOST:8786 [default: start a local cluster].")
+@click.option("--workers", type=click.IntRange(min=1), help="Dask workers to start or wait for [default: one a core].")
+def ingest(
+    paths: tuple[str, ...],
+    db: str | None,
+    published: str | None,
+    processes: int,
+    engine_name: str,
+    scheduler: str | None,
+    workers: int | None,
+) -> None:
+    """Code articles and keep them in a store; articles already stored are skipped, not recoded, so an
+    interrupted run goes on where it stopped when run again. Large runs code on Dask (docs/scale.md).
 
     \b
     Examples:
       flashpoint ingest articles.jsonl
       flashpoint ingest news/*.html --published 2024-01-19 --db sqlite:///events.db
       flashpoint ingest feed.jsonl --db postgresql://flashpoint@localhost/flashpoint
+      flashpoint ingest cc-news/*.warc.gz --engine dask --workers 8
+      flashpoint ingest day.jsonl --engine dask --scheduler tcp://dask:8786 --db postgresql://fp@db/flashpoint
     """
+    from .engines import make_engine
     from .ingest import IngestReport, ingest_each
     from .sources import read_paths
-    from .store import open_store
+    from .sources.warc import WarcReport
+    from .store import open_store, resolve_url
 
-    articles = list(read_paths(paths, published=published))
-    report = IngestReport()
+    if engine_name == "inprocess" and (scheduler or workers):
+        raise click.UsageError("--scheduler and --workers go with --engine dask.")
+    options = {"n_process": processes, "tune_process": True} if engine_name == "inprocess" else {
+        "scheduler": scheduler, "workers": workers, "store_url": resolve_url(db)}
+    engine = make_engine(engine_name, **options)
+    warcs: list[WarcReport] = []
+    articles = list(read_paths(paths, published=published, warc_reports=warcs))
+    for warc in warcs:
+        stderr.print(escape(warc.summary()), soft_wrap=True)
+    report, stopped = IngestReport(), False
     with open_store(db) as store:
-        stored = ingest_each(articles, store, report=report, n_process=processes)
-        for _ in _with_progress(articles, stored, "ingesting"):
-            pass
+        stored = ingest_each(articles, store, report=report, engine=engine)
+        try:
+            for _ in _with_progress(articles, stored, "ingesting"):
+                pass
+        except KeyboardInterrupt:
+            stopped = True
+            stderr.print("stopped: what was stored is kept; run the same command again to go on")
+        finally:
+            stored.close()
     for error in report.errors:
-        stderr.print(f"[red]{error['code']}[/red] {error['message']}")
+        stderr.print(f"[red]{error['code']}[/red] {escape(error['message'])}")
     click.echo(f"{report.summary()}, in {store.url}")
+    if stopped:
+        sys.exit(130)
 
 
 @main.command()
@@ -422,7 +458,7 @@ def watch(
         try:
             for report in watch_feeds(feeds, store, state_path=state, options=options, once=once):
                 for problem in report.errors:
-                    stderr.print(f"[red]{problem['code']}[/red] {problem['message']}")
+                    stderr.print(f"[red]{problem['code']}[/red] {escape(problem['message'])}")
                 click.echo(f"{report.summary()}, in {store.url}")
         except KeyboardInterrupt:
             stderr.print("stopped")
@@ -433,5 +469,5 @@ def run() -> None:
     try:
         main(standalone_mode=True)
     except FlashpointError as error:
-        stderr.print(f"[red]{error.code}[/red] {error.message}")
+        stderr.print(f"[red]{error.code}[/red] {escape(error.message)}")
         sys.exit(1)

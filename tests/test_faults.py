@@ -234,3 +234,23 @@ def test_fault_postgres_away_too_long_stops_with_a_clear_error_then_resumes(
         assert_whole(store, reference, complete=False)
         ingest(read_path(path), store, pipeline=pipeline)
         assert_whole(store, reference, complete=True)
+
+
+# -- a Dask worker killed ---------------------------------------------------------------------------------------
+
+
+def test_fault_dask_worker_killed_mid_run_its_batches_are_redone(
+    tmp_path: Path, corpus: tuple[Path, dict[str, int]]
+) -> None:
+    from flashpoint.engines import DaskEngine
+
+    path, reference = corpus
+    with DaskEngine(workers=2, batch_size=2) as engine, open_store(tmp_path / "events.db") as store:
+        killed = next(iter(engine.client.run(os.getpid).values()))  # a worker's process id
+        report = IngestReport()
+        for done, _ in enumerate(ingest_each(read_path(path), store, report=report, engine=engine)):
+            if done == 5:
+                os.kill(killed, signal.SIGKILL)
+        assert killed not in engine.client.run(os.getpid).values()
+        assert report.stored == 60 and report.errored == 0
+        assert_whole(store, reference, complete=True)

@@ -152,3 +152,15 @@ def test_warc_rerun_stores_nothing_new(tmp_path: Path) -> None:
         ingest(read_path(path), store, pipeline=Pipeline(["clean"]))
         again = ingest(read_path(path), store, pipeline=Pipeline(["clean"]))
     assert (again.read, again.stored, again.duplicates) == (2, 0, 2)
+
+
+def test_warc_cli_ingest_prints_what_was_kept_and_skipped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from flashpoint.cli import main
+
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(archive())
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "events.db")])
+    assert result.exit_code == 0, result.output
+    assert "6 WARC records, 2 kept; skipped" in result.output and "2 stored" in result.output
