@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 import web_data
-from fastapi import FastAPI
+from web_client import Client
 
 from flashpoint.store import EventQuery, open_store
 from flashpoint.web import create_app
@@ -25,29 +25,6 @@ from flashpoint.web import create_app
 TOKEN = "test-token-0123456789"
 SAMPLE_ID = "pakistan-iran-2024-01-19"
 PAYLOADS = ["<script>alert(1)</script>", "' OR 1=1 --", "'; DROP TABLE events; --"]
-
-
-class Client:
-    """A synchronous face on httpx.AsyncClient over the app's ASGI interface (no server, no network)."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.loop = asyncio.new_event_loop()
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.request(method, url, **options))
-
-    def get(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("GET", url, **options)
-
-    def post(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("POST", url, **options)
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.client.aclose())
-        self.loop.close()
-        self.app.state.pool.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ The dashboard's stored-XSS checks are browser tests, in tests/e2e/test_dashboard
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -19,8 +18,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +33,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from web_client import Client, serving
 
 from flashpoint.errors import Errors, FlashpointError
 from flashpoint.model import Article
@@ -98,32 +96,9 @@ def read_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return fill(f"sqlite:///{tmp_path_factory.mktemp('security') / 'reads.db'}")
 
 
-class Client:
-    """Synchronous requests to the app's ASGI interface (httpx; no server). A failure the app raises comes back
-    as its 500 answer, as a client would see it."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.loop = asyncio.new_event_loop()
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self.client = httpx.AsyncClient(transport=transport, base_url="http://test")
-
-    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.request(method, url, **options))
-
-    def get(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("GET", url, **options)
-
-    def post(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("POST", url, **options)
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.client.aclose())
-        self.loop.close()
-
-
 @contextmanager
 def client_of(app: FastAPI) -> Iterator[Client]:
-    client = Client(app)
+    client = Client(app, raise_app_exceptions=False)
     try:
         yield client
     finally:
@@ -353,27 +328,6 @@ def test_security_records_with_odd_ids_do_not_collide(writer: Client) -> None:
 # -- the token and the store's password never leak -------------------------------------------------------------
 
 
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app under uvicorn on a free port, logging everything (debug, access log) through `logging`."""
-    import uvicorn
-
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="debug", access_log=True, log_config=None)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def test_security_token_is_never_logged_nor_answered(
     read_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -393,7 +347,7 @@ def test_security_token_is_never_logged_nor_answered(
     # a new connection per request: uvicorn closes the one a request failed on
     with (
         app_over(read_url, protect_reads=True) as app,
-        serving(app) as base,
+        serving(app, log_level="debug", access_log=True, log_config=None) as base,
         httpx.Client(base_url=base, headers={"Connection": "close"}) as http,
     ):
         answers = [

@@ -8,16 +8,14 @@ Screenshots go to tests/artifacts/dashboard/ (git-ignored); the path is printed 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import web_data
+from web_client import serving
 
 from flashpoint.store import open_store
 
@@ -32,35 +30,11 @@ SAMPLE_STRIKE = "Pakistan conducted air strikes against separatist militants ins
 TIMEOUT_MS = 15_000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def running(db: Path, **options: Any) -> Iterator[str]:
+def running(db: Path, **options: Any) -> AbstractContextManager[str]:
     """A uvicorn server on a free localhost port, in a thread, over the store at `db`; yields its URL."""
-    import uvicorn
-
     from flashpoint.web import create_app
 
-    port = free_port()
-    config = uvicorn.Config(create_app(f"sqlite:///{db}", **options), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return serving(create_app(f"sqlite:///{db}", **options), log_level="warning", access_log=False)
 
 
 @pytest.fixture(scope="module")
