@@ -424,6 +424,11 @@ def demo(fmt: str, db_path: str, host: str, port: int, serve: bool) -> None:
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds allowed for each feed or page.")
 @click.option("--max-bytes", default=10 * 1024 * 1024, show_default=True, help="The largest feed or page read.")
 @click.option("--allow-file-urls", is_flag=True, help="Also read file:// feeds and links (local files).")
+@click.option(
+    "--allow-private-links",
+    is_flag=True,
+    help="Fetch pages on private, loopback or link-local addresses even when a public feed links to them.",
+)
 def watch(
     feeds: tuple[str, ...],
     db: str | None,
@@ -433,6 +438,7 @@ def watch(
     timeout: float,
     max_bytes: int,
     allow_file_urls: bool,
+    allow_private_links: bool,
 ) -> None:
     """Poll RSS/Atom feeds; fetch, code and store each new article once. A feed or page that fails is
     reported and tried again later, with back-off; the others go on.
@@ -452,7 +458,7 @@ def watch(
     except FlashpointError as error:
         raise click.BadParameter(error.message, param_hint="--every") from error
     limits = FetchOptions(timeout=timeout, max_bytes=max_bytes, allow_file=allow_file_urls)
-    options = WatchOptions(every=seconds, fetch=limits)
+    options = WatchOptions(every=seconds, fetch=limits, private_links=allow_private_links)
     state = state_file or default_state_path(db)
     with open_store(db) as store:
         try:

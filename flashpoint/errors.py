@@ -39,6 +39,10 @@ class Errors(StrEnum):
     E126 = "{input}: not an RSS or Atom feed ({detail}). Check the feed address."
     E127 = "{input}: cannot read the watch state file ({detail}). Fix or delete it; feeds are then fetched in full."
     E128 = "'{value}' is not a time interval. Use a number with s, m, h or d, such as 90s, 15m or 1h."
+    E129 = (
+        "{input}: refused, the address {address} is on a private, loopback or link-local network; a page "
+        "linked from a feed on the public internet is fetched only from the public internet."
+    )
     # models and pipeline (2xx)
     E201 = "The spaCy model '{model}' is not installed. Install it with: pip install {package}"
     E202 = "Unknown pipeline stage '{name}'. Known stages: {known}."

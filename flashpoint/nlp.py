@@ -1,5 +1,9 @@
 """spaCy loading (once per process) and the parse stage.
 
+The project pins spaCy 3.8.7: the wheels of 3.8.8 and later give the same tags, parses and entities ~35%
+more slowly (lemmas differ on rare words: "hoping" is "hope" in 3.8.7, "hop" in 3.8.18), their parser
+and entity recognizer taking and dropping the GIL at every step of the transition loop (perf: a quarter
+of the parse in `take_gil`/`drop_gil`, ~5% with 3.8.7; docs/scale.md).
 Four changes make the parse about twice as fast without changing a single annotation (tests/test_nlp.py):
 the models compute with numpy's BLAS rather than the `blis` package (whose generic kernel is several
 times slower on some CPUs); the parse stage runs them on one BLAS thread (`one_blas_thread`: OpenBLAS's

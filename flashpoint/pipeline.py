@@ -29,6 +29,23 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def balanced_batches(articles: Iterable[Article], size: int, workers: int) -> Iterator[list[Article]]:
+    """Batches of `size` for `workers` that take the next batch when free, smaller ones at the end of the
+    stream so that the workers finish together: reading `2 x workers` batches ahead, the last articles go
+    out in batches of a share of what is left (guided self-scheduling), no smaller than a quarter of `size`.
+    A plain run of equal batches leaves all but one worker idle while the last batch is coded."""
+    iterator, ahead = iter(articles), 2 * max(1, workers) * size
+    buffer = list(islice(iterator, ahead + size))
+    while len(buffer) > ahead:
+        yield buffer[:size]
+        buffer = buffer[size:] + list(islice(iterator, size))
+    smallest = max(1, size // 4)
+    while buffer:
+        share = min(size, max(smallest, -(-len(buffer) // (2 * max(1, workers)))))
+        yield buffer[:share]
+        buffer = buffer[share:]
+
+
 def _record_failure(article: Article, stage: str, error: Exception) -> None:
     if isinstance(error, FlashpointError):
         article.errors.append(error.to_dict())
@@ -52,15 +69,13 @@ class Pipeline:
     def __call__(self, article: Article) -> Article:
         return self._run_batch([article])[0]
 
-    def pipe(
-        self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
-    ) -> Iterator[Article]:
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1) -> Iterator[Article]:
         """Yield the articles coded, in input order; a failing article carries its error and the batch goes on."""
-        batches = _batches(articles, batch_size)
         if n_process <= 1:
-            for batch in batches:
+            for batch in _batches(articles, batch_size):
                 yield from self._run_batch(batch)
             return
+        batches = balanced_batches(articles, batch_size, n_process)
         with ProcessPoolExecutor(
             max_workers=n_process, initializer=_init_worker, initargs=(self.stage_names, self.config)
         ) as pool:

@@ -16,6 +16,9 @@ stores the pages through `flashpoint.ingest`.
   again after an exponential back-off: the poll interval, then twice, four times... (at most a day). A page
   that fails `max_tries` times, or fails for good (too big, refused scheme, not text), is stored as an
   article with its error, so it is not fetched again. Nothing stops the other feeds and pages.
+- A page linked from a feed on the public internet is fetched only from a public address (E129 otherwise,
+  for good), so that a feed cannot point the watcher at the local network; a feed on a private network
+  may link to pages there. `WatchOptions.private_links` (`--allow-private-links`) lifts the rule.
 - The state (validators and back-off of each feed, pages waiting for another try) is a small JSON file,
   written atomically after each poll (`default_state_path`: next to a SQLite store).
 """
@@ -28,7 +31,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .errors import Errors, FlashpointError
@@ -36,7 +39,7 @@ from .ingest import IngestReport, ingest_each
 from .model import Article
 from .pipeline import Pipeline
 from .sources.feeds import Feed, FeedEntry, page_article, parse_feed, url_id
-from .sources.fetch import RETRIED, FetchOptions, fetch
+from .sources.fetch import RETRIED, FetchOptions, fetch, on_private_network
 from .store import Store, resolve_url
 
 log = logging.getLogger(__name__)
@@ -51,11 +54,13 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 @dataclass(frozen=True)
 class WatchOptions:
     """`every`: seconds between polls (and the first back-off); `max_tries`: fetches of a page before it
-    is given up; `fetch`: the limits of each request."""
+    is given up; `fetch`: the limits of each request; `private_links`: fetch the pages a public feed links
+    to even from private addresses (by default only a feed on a private network may link to one: E129)."""
 
     every: float = 900.0
     max_tries: int = 5
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    private_links: bool = False
 
 
 @dataclass
@@ -236,8 +241,11 @@ def _fetch_page(
 ) -> Article | None:
     """The page's Article; an error Article when it fails for good; None when it is to be tried again."""
     entry = FeedEntry(url=page.url, title=page.title, published=page.published)
+    limits = options.fetch
+    if not options.private_links and not on_private_network(page.feed):
+        limits = replace(limits, private=False)
     try:
-        return page_article(fetch(page.url, options=options.fetch), entry=entry, source=page.source)
+        return page_article(fetch(page.url, options=limits), entry=entry, source=page.source)
     except FlashpointError as error:
         if error.code in RETRIED and page.failures + 1 < options.max_tries:
             _failed(page, error, report, options=options, now=now)

@@ -25,10 +25,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .datafiles import read_tsv
 from .model import Article, Event
@@ -42,6 +42,7 @@ NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 UNIT_PRECISION = {"day": "day", "week": "week", "weekend": "week", "month": "month", "year": "year"}
 YEAR_PREPOSITIONS = "in|since|during|until|by|of|from|before|after|between|throughout"
 MONTH_PREPOSITIONS = "in|since|during|until|by|early|late|mid|last|this|next|from|before|after"
+WEEKDAY_MODIFIERS = "last|this|next|past|on"
 # A month written without a day is within this many days of the reference before it counts as last year's.
 FUTURE_SLACK_DAYS = 7
 HISTORICAL_YEARS = 5  # as data/events/modality.yaml's historical.min_years_ago
@@ -102,9 +103,18 @@ def _pattern() -> re.Pattern[str]:
         "year": rf"(?:{YEAR_PREPOSITIONS})\s+(?:the\s+year\s+)?(?P<year>1[5-9]\d\d|20\d\d)(?!\d|-|\u2013)",
         "ago": rf"(?P<ago_n>{number})\s+(?P<ago_unit>day|week|month|year)s?\s+ago",
         "rel": rf"(?P<rel>{_alternation(_relative_phrases())})",
-        "wd": rf"(?:(?P<wd_mod>last|this|next|past|on)\s+)?(?P<wd>{weekday})(?:\s+{PART_OF_DAY})?",
+        "wd": rf"(?:(?P<wd_mod>{WEEKDAY_MODIFIERS})\s+)?(?P<wd>{weekday})(?:\s+{PART_OF_DAY})?",
     }
-    return re.compile(r"\b(?:" + "|".join(parts.values()) + r")\b", re.IGNORECASE)
+    # The lookahead only skips, early, the words no phrase starts with (most of a text): it matches nothing.
+    first = rf"(?=\d|(?:{_alternation(_first_words())})\b)"
+    return re.compile(r"\b" + first + "(?:" + "|".join(parts.values()) + r")\b", re.IGNORECASE)
+
+
+def _first_words() -> set[str]:
+    """Every word a time phrase may start with (it may also start with a digit)."""
+    words = {"on", *MONTHS, *WEEKDAYS, *NUMBER_WORDS, *WEEKDAY_MODIFIERS.split("|")}
+    words |= {*YEAR_PREPOSITIONS.split("|"), *MONTH_PREPOSITIONS.split("|")}
+    return words | {phrase.split()[0] for phrase in _relative_phrases()}
 
 
 def find_timexes(text: str, reference: date | None, *, forward: bool = False) -> list[Timex]:
@@ -268,6 +278,11 @@ class _Anchor:
     timex: Timex
     path: list[Token]
 
+    @cached_property
+    def sent(self) -> Span:
+        """The sentence of the phrase's way up."""
+        return self.path[0].sent
+
 
 def _way_up(token: Token, *, stop: frozenset[str] = CLAUSE_POS) -> list[Token]:
     path = [token]
@@ -292,10 +307,13 @@ def _ancestors(token: Token) -> list[Token]:
 
 def _tie(trigger: Token, anchors: list[_Anchor]) -> Timex | None:
     """The time phrase whose way up meets the trigger's way up nearest the trigger, in its sentence."""
+    if not anchors:
+        return None
     chain = {token.i: distance for distance, token in enumerate(_ancestors(trigger))}
+    sent = trigger.sent
     best: tuple[int, int, Timex] | None = None
     for anchor in anchors:
-        if anchor.path[0].sent != trigger.sent:
+        if anchor.sent != sent:
             continue
         meeting = [chain[token.i] for token in anchor.path if token.i in chain]
         if meeting:
@@ -343,17 +361,20 @@ def _date_event(event: Event, value: TimeValue, reference: date | None) -> None:
 
 def date_events(doc: Doc | None, events: list[Event], reference: date | None, default: TimeValue | None) -> None:
     """Date the events coded from one text (story or post), in text order."""
+    if not events:
+        return
     if doc is None:
         for event in events:
             if default is not None:
                 _date_event(event, default, reference)
         return
-    anchors = _anchors(doc, find_timexes(doc.text, reference))
+    text = doc.text  # spaCy joins the tokens' texts on every access
+    anchors = _anchors(doc, find_timexes(text, reference))
     last: tuple[int, TimeValue] | None = None  # the paragraph and time of the last event a phrase dated
     for event in sorted(events, key=lambda e: e.evidence.start):
         trigger = _trigger(doc, event)
         timex = _tie(trigger, anchors) if trigger is not None else None
-        paragraph = _paragraph(doc.text, event.evidence.start)
+        paragraph = _paragraph(text, event.evidence.start)
         value = _event_value(timex, event, reference) if timex else None
         if value is not None:
             last = (paragraph, value)

@@ -235,6 +235,8 @@ def test_actors_stage_sets_mentions_and_home_country(nlp: Any) -> None:
     assert [(m.text, m.actor and m.actor.country) for m in article.mentions] == [("foreign office", "PAK")]
     assert home_country(article) == "PAK"
     assert home_country(Article(id="a2", url="https://www.dawn.com/news/1")) == "PAK"
+    assert home_country(Article(id="a3", source=" The Express Tribune ")) == "PAK"
+    assert home_country(Article(id="a4", source="The Unknown Gazette")) is None
 
 
 def test_actors_stage_without_doc_leaves_no_mentions() -> None:

@@ -109,6 +109,32 @@ def test_classifier_tfidf_block_matches_scikit_learn(analyzer: str) -> None:
         assert np.allclose(got, expected), text
 
 
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_classifier_tfidf_block_matrix_has_a_row_per_text_as_scikit_learn(analyzer: str) -> None:
+    documents = ["Troops shelled the village.", "The village was shelled again; troops left.", "Troops, troops!"]
+    ngram_range = (1, 2) if analyzer == "word" else (3, 6)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True).fit(documents)
+    vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+    block = TfidfBlock({"analyzer": analyzer, "ngram_range": ngram_range}, vocabulary, vectorizer.idf_)
+    texts = ["", *documents, "nothing known", "troops TROOPS troops shelled"]
+    assert np.allclose(block.matrix(texts).toarray(), vectorizer.transform(texts).toarray(), rtol=0, atol=1e-12)
+    assert block.matrix([]).shape == (0, len(vocabulary))
+
+
+def test_classifier_codes_each_text_of_a_batch_as_if_alone(classifier: EventClassifier) -> None:
+    texts = [text for text, _, _ in SENTENCES] + ["", "The minister said the economy grew by 3 percent last year."]
+    batch = classifier.predict(texts)
+    for text, together in zip(texts, batch, strict=True):
+        alone = classifier.predict([text])[0]
+        assert (together.quad, together.type) == (alone.quad, alone.type)
+        assert together.quad_probability == pytest.approx(alone.quad_probability, rel=0, abs=1e-12)
+        assert together.type_probability == pytest.approx(alone.type_probability, rel=0, abs=1e-12)
+    assert [(p.quad, p.quad_probability) for p in batch] == classifier.predict_quad(texts)
+    assert np.allclose(
+        classifier.quad.scores(texts), [classifier.quad.score(text) for text in texts], rtol=0, atol=1e-12
+    )
+
+
 def _tiny_training_data(folder: Path) -> tuple[Path, Path]:
     """A few self-written stories per PLOVER type and sentences per quad class, in the real file formats."""
     stories = folder / "stories.csv"

@@ -6,7 +6,10 @@ import pytest
 
 import flashpoint
 from flashpoint import Article, Event
+from flashpoint.events import EventCoder
+from flashpoint.pipeline import Pipeline
 from flashpoint.samples import sample_articles
+from flashpoint.sources import read_text
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +109,14 @@ def test_events_code_simple_sentences(text: str, type: str, source: str, target:
 def test_events_negated_event_is_marked_not_asserted() -> None:
     article = flashpoint.code("Pakistan did not attack Iran.", published="2024-01-19")
     assert article.events and all(e.modality.negated for e in article.events)
+
+
+def test_events_coder_codes_each_article_of_a_batch_as_if_alone() -> None:
+    texts = ["Pakistan did not attack Iran.", "Germany condemned Turkey for the arrests.", "Nothing happened."]
+    articles = [read_text(text, id=str(i), published="2024-01-19") for i, text in enumerate(texts)]
+    pipeline = Pipeline(("clean", "parse", "actors", "events"))
+    coded = list(pipeline.pipe([*sample_articles(), *articles], batch_size=8))  # one batch: EventCoder.pipe
+    together = [article.events for article in coded]
+    coder = EventCoder()
+    assert [coder(article).events for article in coded] == together
+    assert all(together[:2]) and not together[-1] and not any(article.errors for article in coded)

@@ -11,7 +11,7 @@ from feed_server import STORY, FeedServer, Route, page, refused_url, rss
 
 from flashpoint.errors import FlashpointError
 from flashpoint.sources.feeds import FeedEntry, page_article, parse_feed, url_id
-from flashpoint.sources.fetch import FetchOptions, fetch
+from flashpoint.sources.fetch import FetchOptions, fetch, on_private_network
 
 QUICK = FetchOptions(timeout=0.5, max_bytes=64 * 1024, max_redirects=2)
 
@@ -116,6 +116,35 @@ def test_feeds_fetch_reads_file_urls_only_when_allowed(tmp_path: Path) -> None:
     fetched = fetch(path.as_uri(), options=FetchOptions(allow_file=True))
     assert fetched.body == path.read_bytes()
     assert fetch_error((tmp_path / "missing.xml").as_uri(), FetchOptions(allow_file=True)).code == "E111"
+
+
+def test_feeds_fetch_public_only_refuses_a_loopback_server_e129(server: FeedServer) -> None:
+    server.routes["/a"] = Route(page("A"))
+    error = fetch_error(server.url("/a"), FetchOptions(timeout=0.5, private=False))
+    assert error.code == "E129" and "127.0.0.1" in error.message and server.url("/a") in error.message
+    assert fetch(server.url("/a"), options=QUICK).status == 200  # allowed by default
+
+
+def test_feeds_fetch_public_only_checks_every_redirect_e129(server: FeedServer) -> None:
+    server.routes["/hop"] = Route(status=302, headers={"Location": server.url("/a")})
+    assert fetch_error(server.url("/hop"), FetchOptions(timeout=0.5, private=False)).code == "E129"
+
+
+@pytest.mark.parametrize(
+    ("url", "private"),
+    [
+        ("http://127.0.0.1:8080/feed.xml", True),
+        ("http://localhost/feed.xml", True),
+        ("http://[::1]/feed.xml", True),
+        ("http://10.1.2.3/feed.xml", True),
+        ("http://169.254.169.254/latest/meta-data/", True),
+        ("file:///srv/feeds/news.xml", True),
+        ("http://93.184.216.34/feed.xml", False),
+        ("https://[2606:4700:4700::1111]/feed.xml", False),
+    ],
+)
+def test_feeds_on_private_network_reads_the_address(url: str, private: bool) -> None:
+    assert on_private_network(url) is private
 
 
 def test_feeds_fetch_connection_refused_e121() -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from flashpoint import Article, FlashpointError, Pipeline
+from flashpoint.pipeline import balanced_batches
 from flashpoint.registrations import STAGES, stage_factory
 from flashpoint.sources import read_text
 
@@ -36,6 +37,20 @@ def test_pipeline_processes_give_the_same_results_as_one_process() -> None:
     multi = list(pipeline.pipe(_articles(), n_process=2, batch_size=2))
     assert [a.text for a in multi] == single
     assert all(a.doc is None for a in multi)  # parses stay in the worker
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 16, 40, 200, 203])
+@pytest.mark.parametrize("workers", [1, 2, 8])
+def test_balanced_batches_keep_order_and_shrink_only_at_the_end(count: int, workers: int) -> None:
+    batches = list(balanced_batches(iter(range(count)), 16, workers))
+    assert [item for batch in batches for item in batch] == list(range(count))
+    sizes = [len(batch) for batch in batches]
+    assert all(1 <= size <= 16 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # full batches first, then smaller and smaller ones
+    tail = [size for size in sizes if size < 16]
+    assert all(size >= 4 for size in tail[:-1])  # no batch under a quarter of the size but the very last
+    if count >= 3 * 16 * workers:  # a long run: the last round is small whatever the remainder
+        assert max(sizes[-workers:]) <= 16 // 2
 
 
 def test_pipeline_unknown_stage_names_the_known_ones() -> None:

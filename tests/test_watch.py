@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flashpoint.sources.feeds import url_id
 from flashpoint.sources.fetch import FetchOptions
 from flashpoint.store import Store, open_store
 from flashpoint.watch import (
+    PendingPage,
     PollReport,
     WatchOptions,
     WatchState,
@@ -177,6 +179,32 @@ def test_watch_refused_link_scheme_is_stored_as_an_error(server: FeedServer, sto
     report = run([server.url("/feed.xml")], store, cleaner, WatchState())
     assert [error["code"] for error in report.errors] == ["E120"]
     assert stored(store, server, "/a")
+
+
+PUBLIC_FEED = "http://93.184.216.34/feed.xml"  # an address on the public internet (never contacted here)
+
+
+def pending_from_public_feed(server: FeedServer) -> WatchState:
+    """A state holding one page on this (loopback) server, as linked from a public feed."""
+    server.routes["/inside"] = Route(page("Inside"))
+    url = server.url("/inside")
+    return WatchState(pages={url_id(url): PendingPage(url=url, feed=PUBLIC_FEED)})
+
+
+def test_watch_public_feed_linking_to_a_private_address_is_refused_e129(
+    server: FeedServer, store: Store, cleaner: Pipeline
+) -> None:
+    report = run([], store, cleaner, pending_from_public_feed(server))
+    assert [error["code"] for error in report.errors] == ["E129"]
+    assert server.hits("/inside") == []  # refused on connecting: no request was sent
+    article = store.get_article(url_id(server.url("/inside")))
+    assert article is not None and article.errors[0]["code"] == "E129"  # for good, not tried again
+
+
+def test_watch_private_links_allowed_on_request(server: FeedServer, store: Store, cleaner: Pipeline) -> None:
+    options = replace(OPTIONS, private_links=True)
+    report = poll([], store, pending_from_public_feed(server), options=options, pipeline=cleaner, now=1000.0)
+    assert report.errors == [] and stored(store, server, "/inside")
 
 
 def test_watch_non_english_page_is_stored_as_skipped_with_its_language(

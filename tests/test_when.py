@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from flashpoint.model import Article, Statement
-from flashpoint.when import TimeResolver, TimeValue, find_timexes, publication_date, resolve
+from flashpoint.when import TimeResolver, TimeValue, _relative_phrases, find_timexes, publication_date, resolve
 
 FRIDAY = date(2024, 1, 19)
 NEW_YEARS_DAY = date(2024, 1, 1)  # a Monday
@@ -63,6 +63,15 @@ def test_when_finds_phrases_with_offsets_in_text() -> None:
     found = find_timexes(text, FRIDAY)
     assert [(t.text, text[t.start : t.end]) for t in found] == [(t.text, t.text) for t in found]
     assert [t.value.date for t in found] == ["2024-01-15", "2024-01-17", "1980-01-01"]
+
+
+def test_when_finds_every_kind_of_phrase_the_quick_skip_lets_through() -> None:
+    # the pattern skips early the words no phrase starts with: each kind of phrase, in any case, is still found
+    phrases = [*_relative_phrases(), "Jan. 16", "16th of Sept 2023", "mid December", "in the year 1990",
+               "2019-2021", "three weeks ago", "past Tuesday evening", "2024-01-16", "ON FRIDAY"]  # fmt: skip
+    for phrase in phrases:
+        found = find_timexes(f"Talks ({phrase}) ended.", FRIDAY)
+        assert [timex.text for timex in found] == [phrase], phrase
 
 
 def test_when_publication_date_falls_back_on_statement_dates() -> None:

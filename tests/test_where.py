@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from difflib import SequenceMatcher
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from flashpoint.nlp import load_nlp
 from flashpoint.where import Gazetteer, Locator, PlaceMention, find_places, places_in_doc
 from flashpoint.where.gazetteer import GAZETTEER_FILE, name_key
 from flashpoint.where.locate import event_location
+from flashpoint.where.resolve import FUZZY_RATIO, _nearest_spelt
 
 HEADER = "geonameid\tname\tfeature\tcountry\tadmin1\tadmin2\tpopulation\tlat\tlon\talt"
 # A small gazetteer: three Alexandrias, the parish and state of one of them, two Parises, and Iran.
@@ -77,6 +79,27 @@ def test_where_gazetteer_finds_rows_by_name_and_alias(small_gazetteer: Gazetteer
         "Rapides Parish",
         "Alexandria",
     }
+
+
+def test_where_gazetteer_keeps_records_it_built(small_gazetteer: Gazetteer) -> None:
+    rows = range(len(small_gazetteer))
+    first = [small_gazetteer.entry(row) for row in rows]
+    assert [small_gazetteer.entry(row) for row in rows] == first
+    assert all(small_gazetteer.entry(row) is entry for row, entry in zip(rows, first, strict=True))
+    assert [small_gazetteer.feature(row) for row in rows] == [entry.feature for entry in first]
+
+
+@pytest.mark.parametrize("name", ["rapids", "alexandra", "lousiana", "rapides parish", "paris", "xyz"])
+def test_where_fuzzy_division_match_is_the_plain_nearest(small_gazetteer: Gazetteer, name: str) -> None:
+    # the quick bounds before SequenceMatcher.ratio() never change which child is the nearest-spelt
+    children = small_gazetteer.children(4331987)
+    best: tuple[float, int] | None = None
+    for row in children:
+        ratio = SequenceMatcher(None, name, name_key(small_gazetteer.names[row]).removesuffix(" parish")).ratio()
+        if ratio >= FUZZY_RATIO and (best is None or ratio > best[0]):
+            best = (ratio, row)
+    expected = best[1] if best is not None else None
+    assert _nearest_spelt(name, " parish", (4331987,), small_gazetteer) == expected
 
 
 def test_where_packaged_gazetteer_has_the_documented_columns() -> None:

@@ -47,8 +47,7 @@ def _hint_from_metadata(article: Article) -> str | None:
     if suffix in lexicon.tlds and suffix not in ("tv", "io", "me", "co", "ai", "fm", "ly"):
         return lexicon.tlds[suffix]
     source = (article.source or "").strip().lower()
-    media = [entry for entry in lexicon.entries if entry.table == "media" and entry.phrase.lower() == source]
-    return media[0].country if media else None
+    return lexicon.media_countries.get(source)
 
 
 def home_country(article: Article) -> str | None:

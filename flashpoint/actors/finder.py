@@ -24,7 +24,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import get_string_id
+from spacy.tokens import Span
 
 from ..model import Actor, Mention, Place
 from .lexicon import PRIORITY, Entry, Lexicon, load_lexicon, matchers_for
@@ -42,6 +47,7 @@ WINDOW_SENTENCES = 2
 # How much a mention counts towards the home country: regions only break ties or stand in for no country.
 COUNTRY_WEIGHTS = {"country": 2, "demonym": 2, "capital": 2, "region": 1}
 MAX_NAME_TOKENS = 5
+RANK = {table: rank for rank, table in enumerate(PRIORITY)}
 
 
 @dataclass
@@ -136,7 +142,7 @@ def _prepare(doc: Any) -> _State:
 
 def _select(doc: Any, matches: list[tuple[Any, Entry]]) -> list[_Hit]:
     """Longest match first, then table priority; drop overlaps and place names inside a person's name."""
-    ranked = sorted(matches, key=lambda m: (-(m[0].end - m[0].start), PRIORITY.index(m[1].table), m[0].start))
+    ranked = sorted(matches, key=lambda m: (-(m[0].end - m[0].start), RANK[m[1].table], m[0].start))
     words = {
         index
         for span, entry in matches
@@ -315,7 +321,7 @@ def _head_draft(
     person: str | None,
 ) -> _Draft | None:
     entry = hit.entry
-    span = state.doc[start:end]
+    span = Span(state.doc, start, end)
     draft = _Draft(start, end, "person", person or _strip_article(span.text), span.root.i, person=person)
     if entry.table == "title":
         _code_title(draft, parts, modifiers)
@@ -432,7 +438,7 @@ def _compose_proper(state: _State) -> None:
 
 def _proper_draft(state: _State, hit: _Hit) -> _Draft | None:
     entry = hit.entry
-    root = state.doc[hit.start : hit.end].root
+    root = Span(state.doc, hit.start, hit.end).root
     if entry.table == "region":
         return _as_place(state, hit)
     if entry.table in ("country", "capital"):
@@ -446,7 +452,7 @@ def _proper_draft(state: _State, hit: _Hit) -> _Draft | None:
 
 
 def _as_place(state: _State, hit: _Hit) -> _Draft:
-    root = state.doc[hit.start : hit.end].root
+    root = Span(state.doc, hit.start, hit.end).root
     return _Draft(
         hit.start, hit.end, "place", _place_name(state, hit.entry), root.i, hit.entry.country, place=True
     )
@@ -507,7 +513,7 @@ def _fallback_entities(state: _State) -> None:
     covered |= set(state.by_token)
     known = _known_names(state.drafts)
     for ent in state.doc.ents:
-        if any(index in covered for index in range(ent.start, ent.end)):
+        if not covered.isdisjoint(range(ent.start, ent.end)):
             continue
         draft = _entity_draft(state, ent, known)
         if draft is not None:
@@ -524,9 +530,9 @@ def _known_names(drafts: list[_Draft]) -> set[str]:
 def _entity_draft(state: _State, ent: Any, known: set[str]) -> _Draft | None:
     start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
     end = ent.end - 1 if ent[-1].text in POSSESSIVE else ent.end
-    if end <= start or not any(token.text[:1].isupper() for token in ent[start - ent.start :]):
+    if end <= start or not any(token.text[:1].isupper() for token in Span(state.doc, start, ent.end)):
         return None
-    span = state.doc[start:end]
+    span = Span(state.doc, start, end)
     name = _strip_article(span.text)
     if ent.label_ == "PERSON" or name in known:
         draft = _Draft(span.start, end, "person", name, span.root.i, person=name)
@@ -563,7 +569,7 @@ def _add_surnames(state: _State) -> None:
             surname = draft.person.split()[-1]
             first_seen[surname] = min(first_seen.get(surname, draft.start), draft.start)
     covered = {index for draft in state.drafts for index in range(draft.start, draft.end)}
-    for token in state.doc:
+    for token in _tokens_with(state.doc, ORTH, frozenset(first_seen)):
         seen = first_seen.get(token.text)
         if seen is not None and token.i > seen and token.i not in covered and token.pos_ == "PROPN":
             state.drafts.append(
@@ -575,9 +581,22 @@ def _add_pronouns(state: _State) -> None:
     lexicon = state.lexicon
     pronouns = lexicon.cue("person_pronoun") | lexicon.cue("thing_pronoun") | lexicon.cue("plural_pronoun")
     covered = {index for draft in state.drafts for index in range(draft.start, draft.end)}
-    for token in state.doc:
+    for token in _tokens_with(state.doc, LOWER, pronouns):
         if token.lower_ in pronouns and token.pos_ == "PRON" and token.i not in covered:
             state.drafts.append(_Draft(token.i, token.i + 1, "pronoun", token.text, token.i))
+
+
+def _tokens_with(doc: Any, attr: int, words: frozenset[str]) -> list[Any]:
+    """The tokens whose ``attr`` (ORTH or LOWER) may be one of ``words``, in text order: a quick first pass
+    over the doc's array of that attribute, to be checked on the tokens."""
+    ids = _string_ids(words)
+    return [doc[i] for i, value in enumerate(doc.to_array(attr).tolist()) if value in ids] if ids else []
+
+
+@lru_cache(maxsize=256)
+def _string_ids(words: frozenset[str]) -> frozenset[int]:
+    """The ids spaCy gives the words in its token attributes (the same in every vocab)."""
+    return frozenset(get_string_id(word) for word in words)
 
 
 # --- 4. resolve ----------------------------------------------------------------------------------------
@@ -785,15 +804,16 @@ def _keep(draft: _Draft, include_places: bool) -> bool:
 
 
 def _to_mention(state: _State, draft: _Draft) -> Mention:
-    span = state.doc[draft.start : draft.end]
-    mention = Mention(span.text, span.start_char, span.end_char, draft.kind)
+    span = Span(state.doc, draft.start, draft.end)
+    text = span.text
+    mention = Mention(text, span.start_char, span.end_char, draft.kind)
     if draft.place:
         mention.place = Place(name=draft.name, country=draft.country)
         return mention
     source = draft.resolved()
     mention.actor = Actor(
         name=source.name,
-        text=span.text,
+        text=text,
         country=source.country,
         sector=source.sector,
         role=source.role,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,15 @@ class Lexicon:
     def cue(self, name: str) -> frozenset[str]:
         """The words under one cue of cues.tsv ("locative", "place_noun", ...)."""
         return self.cues.get(name, frozenset())
+
+    @cached_property
+    def media_countries(self) -> dict[str, str | None]:
+        """The country of each news outlet by its lower-cased name (the first entry where names repeat)."""
+        countries: dict[str, str | None] = {}
+        for entry in self.entries:
+            if entry.table == "media":
+                countries.setdefault(entry.phrase.lower(), entry.country)
+        return countries
 
 
 def rows(file_name: str) -> list[dict[str, str]]:
@@ -148,7 +157,7 @@ def _variants(phrase: str) -> set[str]:
 
 def key_of(words: Any) -> str:
     """The lookup key of a token sequence (a Doc or Span): lower-case words, straight apostrophes."""
-    return " ".join(token.lower_.replace("\u2019", "'") for token in words)
+    return " ".join([token.lower_ for token in words]).replace("\u2019", "'")
 
 
 @dataclass
@@ -164,7 +173,7 @@ class Matchers:
         found = []
         for matcher in (self.cased, self.uncased):
             for match_id, start, end in matcher(doc):
-                span = doc[start:end]
+                span = Span(doc, start, end)
                 entry = self.index.get((doc.vocab.strings[match_id], key_of(span)))
                 if entry is not None:
                     found.append((span, entry))

@@ -4,7 +4,8 @@ With no scheduler address the engine starts a local cluster of worker processes 
 stops it afterwards. Each worker builds the pipeline once (`_worker_pipeline`, cached per process) and
 codes whole batches. With a PostgreSQL `store_url` the workers also store what they code
 (`run_and_store`); with SQLite only the client process writes, so only a local cluster may be used.
-Results come back in input order, at most `2 x threads` batches in flight.
+Results come back in input order, at most `2 x threads` batches in flight; the last batches of a run are
+smaller (`balanced_batches`), so that no worker idles while another codes the last one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..errors import Errors, FlashpointError
 from ..model import Article
-from ..pipeline import Pipeline, _batches, tune_gc
+from ..pipeline import Pipeline, balanced_batches, tune_gc
 from ..store import AddResult, Store, display_url, open_store
 
 Result = TypeVar("Result")
@@ -133,10 +134,11 @@ class DaskEngine:
         if owned:
             self.start()
         client = self._client
-        window = 2 * max(1, sum(client.nthreads().values()))
+        threads = max(1, sum(client.nthreads().values()))
+        window = 2 * threads
         pending: deque[Any] = deque()
         try:
-            for batch in _batches(articles, self.batch_size):
+            for batch in balanced_batches(articles, self.batch_size, threads):
                 pending.append(client.submit(function, batch, self.setup, *extra, pure=False))
                 if len(pending) >= window:
                     yield _result(pending.popleft())
@@ -175,7 +177,11 @@ def _worker_pipeline(setup: _Config) -> Pipeline:
 
 
 def _warm(setup: _Config) -> None:
-    _worker_pipeline(setup)
+    """Build the pipeline and code the bundled sample once, so that what the stages load on first use (the
+    actor matchers of post authors, caches) is loaded at the engine's start rather than in a timed batch."""
+    from ..samples import sample_articles
+
+    _worker_pipeline(setup)._run_batch(sample_articles()[:1])
 
 
 def _code_batch(batch: list[Article], setup: _Config) -> list[Article]:

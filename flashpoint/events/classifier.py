@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -49,6 +48,10 @@ TYPE_QUAD: dict[str, int] = {
 }  # fmt: skip
 
 
+Analysed = dict[tuple[str, tuple[int, ...]], list[list[str]]]
+"""The n-grams of one batch of texts by analyzer settings, for the blocks (of either model) that share them."""
+
+
 class TfidfBlock:
     """One block of TF-IDF features, as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes them
     (same analyzer, 1 + log tf, times idf, L2-normalised), without its per-call overhead.
@@ -58,6 +61,7 @@ class TfidfBlock:
     """
 
     def __init__(self, config: Mapping[str, Any], vocabulary: Sequence[str], idf: np.ndarray) -> None:
+        self.analyzer_settings = (str(config["analyzer"]), tuple(config["ngram_range"]))
         settings = TfidfVectorizer(analyzer=config["analyzer"], ngram_range=tuple(config["ngram_range"]))
         self.analyzer: Callable[[str], list[str]] = settings.build_analyzer()
         self.vocabulary = {term: column for column, term in enumerate(vocabulary)}
@@ -66,21 +70,47 @@ class TfidfBlock:
         self._word_columns = lru_cache(maxsize=_WORD_CACHE)(self._columns)
 
     def _columns(self, text: str) -> list[int]:
-        vocabulary = self.vocabulary
-        return [vocabulary[gram] for gram in self.analyzer(text) if gram in vocabulary]
+        return self._known(self.analyzer(text))
+
+    def _known(self, grams: list[str]) -> list[int]:
+        """The columns of the n-grams that are in the vocabulary."""
+        return [column for column in map(self.vocabulary.get, grams) if column is not None]
+
+    def _rows(self, texts: Sequence[str], analysed: Analysed | None) -> list[list[int]]:
+        """Each text's feature columns, a column once per occurrence."""
+        if self.per_word:
+            return [list(chain.from_iterable(map(self._word_columns, text.lower().split()))) for text in texts]
+        if analysed is None:
+            return [self._columns(text) for text in texts]
+        if self.analyzer_settings not in analysed:
+            analysed[self.analyzer_settings] = [self.analyzer(text) for text in texts]
+        return [self._known(grams) for grams in analysed[self.analyzer_settings]]
+
+    def matrix(self, texts: Sequence[str], analysed: Analysed | None = None) -> sparse.csr_matrix:
+        """The features of the texts, one row per text (columns sorted within a row).
+
+        ``analysed`` keeps the n-grams of these texts for other blocks with the same analyzer settings.
+        """
+        counts = self._counts(texts, analysed)
+        values = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(rows, values * values, len(texts)))
+        return sparse.csr_matrix((values / norms[rows], counts.indices, counts.indptr), shape=counts.shape)
+
+    def _counts(self, texts: Sequence[str], analysed: Analysed | None) -> sparse.csr_matrix:
+        """How often each feature occurs in each text, one row per text (columns sorted within a row)."""
+        rows = self._rows(texts, analysed)
+        indptr = np.cumsum([0, *map(len, rows)])
+        columns = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(indptr[-1]))
+        shape = (len(texts), len(self.vocabulary))
+        counts = sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=shape)
+        counts.sum_duplicates()
+        return counts
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The columns (ascending) and values of ``text``'s non-zero features."""
-        if self.per_word:
-            counts = Counter(chain.from_iterable(map(self._word_columns, text.lower().split())))
-        else:
-            counts = Counter(self._columns(text))
-        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        frequencies = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        order = columns.argsort()
-        columns, values = columns[order], (1.0 + np.log(frequencies[order])) * self.idf[columns[order]]
-        norm = float(np.sqrt(values @ values))
-        return columns, values / norm if norm else values
+        row = self.matrix([text])
+        return row.indices, row.data
 
 
 _WORD = re.compile(r"\w+")
@@ -105,7 +135,7 @@ class CueMatcher:
 
     def counts(self, text: str) -> np.ndarray:
         """The number of cue words per type in ``text``."""
-        counts = np.zeros(len(self.names), dtype=np.float32)
+        counts = [0] * len(self.names)
         lowered = text.lower()
         for word in _WORD.finditer(lowered):
             start = word.start()
@@ -113,12 +143,17 @@ class CueMatcher:
             if candidates:
                 for column in {column for stem, column in candidates if lowered.startswith(stem, start)}:
                     counts[column] += 1
-        return counts
+        return np.array(counts, dtype=np.float32)
 
     def vector(self, text: str, weight: float) -> np.ndarray:
         """log(1 + cue words) per type, then 1 if no cue matched at all; scaled by ``weight``."""
-        counts = self.counts(text)
-        return np.append(np.log1p(counts), float(not counts.any())) * weight
+        return self.matrix([text], weight)[0]
+
+    def matrix(self, texts: Sequence[str], weight: float) -> np.ndarray:
+        """The cue features (``vector``) of each text, one row per text."""
+        counts = np.array([self.counts(text) for text in texts], dtype=np.float32).reshape(len(texts), len(self.names))
+        none = ~counts.any(axis=1, keepdims=True)
+        return np.hstack([np.log1p(counts).astype(np.float64), none.astype(np.float64)]) * weight
 
 
 def cue_features(texts: Sequence[str], matcher: CueMatcher, weight: float) -> sparse.csr_matrix:
@@ -155,24 +190,26 @@ class LinearModel:
 
     def score(self, text: str) -> np.ndarray:
         """The raw linear score of one text, one value per class."""
+        return self.scores([text])[0]
+
+    def scores(self, texts: Sequence[str], analysed: Analysed | None = None) -> np.ndarray:
+        """Raw linear scores, one row per text and one column per class.
+
+        ``analysed`` shares the texts' n-grams with another model's blocks of the same analyzer settings.
+        """
         weights, offsets = self._weights, self._offsets
-        total = self.intercept.astype(np.float64)
-        for block, offset in zip(self.blocks, offsets, strict=False):
-            columns, values = block.vector(text)
-            total = total + values @ weights.take(columns + offset, axis=0)
+        total = np.tile(self.intercept.astype(np.float64), (len(texts), 1))
+        for block, start, stop in zip(self.blocks, offsets[:-1], offsets[1:], strict=True):
+            total += block.matrix(texts, analysed) @ weights[start:stop]
         if self.cues is not None:
-            total = total + self.cues.vector(text, self.cue_weight) @ weights[offsets[-1] :]
+            total += sparse.csr_matrix(self.cues.matrix(texts, self.cue_weight)) @ weights[offsets[-1] :]
         return total
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw linear scores, one row per text and one column per class."""
-        return np.array([self.score(text) for text in texts]).reshape(len(texts), len(self.intercept))
-
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], analysed: Analysed | None = None) -> np.ndarray:
         """Softmax of the scores at the fitted temperature."""
         if not texts:
             return np.zeros((0, len(self.intercept)))
-        return softmax(self.scores(texts), self.temperature)
+        return softmax(self.scores(texts, analysed), self.temperature)
 
 
 @dataclass(frozen=True)
@@ -225,8 +262,10 @@ class EventClassifier:
 
         The type probability is P(type | quad) from the type model, renormalised within the quad class.
         """
-        quads = self.predict_quad(texts)
-        type_probabilities = self.type_matrix(texts)
+        texts = list(texts)
+        analysed: Analysed = {}
+        quads = _best(self.quad.probabilities(texts, analysed), list(range(len(QUAD_NAMES))))
+        type_probabilities = self.types.probabilities(texts, analysed)
         return [
             self._combine(quad, probability, row)
             for (quad, probability), row in zip(quads, type_probabilities, strict=True)

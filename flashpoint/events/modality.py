@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
@@ -152,6 +152,11 @@ class Scope:
         """The path above the trigger inside its own clause, clause head included."""
         return self.clauses[0][1:]
 
+    @cached_property
+    def sentence(self) -> list[Token]:
+        """The tokens of the trigger's sentence."""
+        return list(self.trigger.sent)
+
     def owners(self) -> list[Token]:
         """The tokens a time phrase must attach to: the trigger, and its clause's head if it inherits it."""
         return [self.trigger, self.head] if self.inherits and self.head != self.trigger else [self.trigger]
@@ -162,7 +167,7 @@ def _lemma(token: Token) -> str:
 
 
 def _has_child(token: Token, deps: Iterable[str], words: frozenset[str]) -> bool:
-    return any(child.dep_ in deps and _any_lemma([child], words) for child in token.children)
+    return any(_lemma(child) in words or child.lower_ in words for child in token.children if child.dep_ in deps)
 
 
 def _any_lemma(tokens: Iterable[Token], words: frozenset[str]) -> bool:
@@ -313,13 +318,15 @@ def _time_link(token: Token, cues: ModalityCues, preps: frozenset[str] | None) -
 def _future_time(scope: Scope, cues: ModalityCues) -> bool:
     """'tomorrow', 'soon', 'next week', 'in the coming days' attached to the trigger or its verb."""
     fut = cues.future
-    for token in scope.trigger.sent:
-        if token.lower_ in fut.words and _attached(token, scope.owners(), cues, None):
+    owners = scope.owners()
+    for token in scope.sentence:
+        word = token.lower_
+        if word in fut.words and _attached(token, owners, cues, None):
             return True
-        time_noun = token.head
-        if token.lower_ not in fut.time_modifiers or _lemma(time_noun) not in cues.time_nouns:
+        if word not in fut.time_modifiers:
             continue  # the cheap test first: most tokens are no time words
-        if time_noun in scope.owners() or _attached(time_noun, scope.owners(), cues, None):
+        time_noun = token.head
+        if _lemma(time_noun) in cues.time_nouns and (time_noun in owners or _attached(time_noun, owners, cues, None)):
             return True
     return False
 
@@ -355,7 +362,7 @@ def _historical(scope: Scope, cues: ModalityCues, reference_year: int) -> bool:
     owners = scope.owners() + [upper[-1] for _link, upper in _governing(scope, HISTORICAL_LINKS, cues)]
     if scope.trigger.dep_ in ARGUMENTS:  # "the war ended in 1988": a date of the verb dates its argument
         owners.append(scope.trigger.head)
-    for token in scope.trigger.sent:
+    for token in scope.sentence:
         year = _year(token)
         old_year = year is not None and year <= reference_year - hist.min_years_ago
         if old_year and _attached(token, owners, cues, hist.year_prepositions):

@@ -213,21 +213,46 @@ def _sentence_events(
     return events
 
 
+@dataclass
+class _Part:
+    """A parsed text being coded (a story or a statement): its mentions, context and candidate sentences."""
+
+    index: MentionIndex
+    context: Context
+    sents: list[Span]
+
+
+def _part(doc: Doc, mentions: list[Mention], context: Context) -> _Part:
+    """The text's mention index and the sentences that name an actor (no actor, no event)."""
+    index = MentionIndex(doc, mentions)
+    actors = index.token_ids()
+    sents = [sent for sent in doc.sents if any(i in actors for i in range(sent.start, sent.end))]
+    return _Part(index, context, sents)
+
+
+def _predict(parts: list[_Part], classifier: EventClassifier | None) -> list[list[EventPrediction | None]]:
+    """The classifier's prediction for every candidate sentence of the parts, in one batch."""
+    sents = [sent for part in parts for sent in part.sents]
+    if classifier is None or not sents:
+        return [[None] * len(part.sents) for part in parts]
+    predictions = iter(classifier.predict([sent.text for sent in sents]))
+    return [[next(predictions) for _ in part.sents] for part in parts]
+
+
+def _code(part: _Part, predictions: list[EventPrediction | None]) -> list[Event]:
+    """The events of a part's sentences, given the classifier's prediction for each."""
+    events: list[Event] = []
+    for sent, prediction in zip(part.sents, predictions, strict=True):
+        events += _sentence_events(sent, part.index, part.context, prediction)
+    return events
+
+
 def code_doc(
     doc: Doc, mentions: list[Mention], context: Context | None = None, classifier: EventClassifier | None = None
 ) -> list[Event]:
     """Every event in a parsed text, given its actor mentions (and, optionally, the sentence classifier)."""
-    context = context or Context(dyad=principal_dyad(mentions))
-    index = MentionIndex(doc, mentions)
-    actors = index.token_ids()
-    sents = [sent for sent in doc.sents if any(token.i in actors for token in sent)]  # no actor, no event
-    predictions: list[EventPrediction | None] = [None] * len(sents)
-    if classifier is not None and sents:
-        predictions = list(classifier.predict([sent.text for sent in sents]))
-    events: list[Event] = []
-    for sent, prediction in zip(sents, predictions, strict=True):
-        events += _sentence_events(sent, index, context, prediction)
-    return events
+    part = _part(doc, mentions, context or Context(dyad=principal_dyad(mentions)))
+    return _code(part, _predict([part], classifier)[0])
 
 
 def author_actor(statement: Statement) -> Actor | None:
@@ -245,17 +270,27 @@ class EventCoder:
         self.classifier = classifier or EventClassifier.load()
 
     def __call__(self, article: Article) -> Article:
+        return self.pipe([article])[0]
+
+    def pipe(self, articles: list[Article]) -> list[Article]:
+        """Code a batch of articles, classifying the sentences of all of them at once."""
+        parts = [self._parts(article) for article in articles]
+        predictions = iter(_predict([part for own in parts for part in own], self.classifier))
+        for article, own in zip(articles, parts, strict=True):
+            article.events = [event for part in own for event in _code(part, next(predictions))]
+        return articles
+
+    def _parts(self, article: Article) -> list[_Part]:
+        """The story and each embedded statement, ready to code."""
         dyad = principal_dyad(article.mentions)
         year = int(article.published[:4]) if article.published else None
-        story = code_doc(article.doc, article.mentions, Context(dyad=dyad, year=year), self.classifier)
-        events = story
+        parts = [_part(article.doc, article.mentions, Context(dyad=dyad, year=year))]
         for i, (statement, doc) in enumerate(zip(article.statements, article.statement_docs, strict=True)):
-            events += self._code_statement(statement, doc, Context(dyad=dyad, statement=i, year=year))
-        article.events = events
-        return article
+            parts.append(self._statement_part(statement, doc, Context(dyad=dyad, statement=i, year=year)))
+        return parts
 
-    def _code_statement(self, statement: Statement, doc: Doc, context: Context) -> list[Event]:
+    def _statement_part(self, statement: Statement, doc: Doc, context: Context) -> _Part:
         context.author = author_actor(statement)
         country = context.author.country if context.author else None
         mentions = find_mentions(doc, context_country=country, include_places=True)
-        return code_doc(doc, mentions, context, self.classifier)
+        return _part(doc, mentions, context)

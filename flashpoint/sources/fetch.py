@@ -7,11 +7,22 @@
 
 Every failure raises `FlashpointError` naming the URL: E120 (a scheme other than http/https; file:// only
 with `allow_file`), E121 (unreachable), E122 (timeout), E123 (HTTP error status), E124 (too many
-redirects), E125 (over `max_bytes`). `RETRIED` lists the codes worth trying again later.
+redirects), E125 (over `max_bytes`), E129 (a private address when `private` is false). `RETRIED` lists
+the codes worth trying again later.
+
+With `private=False` every connection, redirects included, must reach a public address: the check is on
+the address the socket connected to, so a name that resolves to one address and then another (DNS
+rebinding) is caught too. `flashpoint watch` fetches the pages a public feed links to this way, so that a
+feed cannot make it read the local network (cloud metadata at 169.254.169.254, an admin page on
+localhost) into the store. Those connections are made directly, not through an HTTP(S)_PROXY of the
+environment (through a proxy the address reached could not be checked).
 """
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
+import socket
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -38,6 +49,7 @@ class FetchOptions:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     allow_file: bool = False
+    private: bool = True  # may connect to private, loopback and link-local addresses
     user_agent: str = "flashpoint/0.1 (news event coder)"
 
 
@@ -65,7 +77,65 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _PrivateAddress(OSError):
+    """The socket connected to an address that is not public."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is on the public internet (not private, loopback, link-local or reserved)."""
+    return ipaddress.ip_address(address.split("%")[0]).is_global
+
+
+def on_private_network(url: str) -> bool:
+    """Whether the URL's host is, or resolves to, an address that is not public (a file:// URL is local)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "file":
+        return True
+    try:
+        found = socket.getaddrinfo(parts.hostname or "", None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # not resolved: the fetch says why
+    return any(not is_public(str(entry[4][0])) for entry in found)
+
+
+def _check_peer(sock: socket.socket) -> None:
+    address = sock.getpeername()[0]
+    if not is_public(address):
+        sock.close()
+        raise _PrivateAddress(address)
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)  # checked before the TLS handshake, then wrapped as usual
+        _check_peer(self.sock)
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+
 _OPENER = urllib.request.build_opener(_NoRedirects)
+_PUBLIC_OPENER = urllib.request.build_opener(
+    _NoRedirects, _PublicHTTPHandler, _PublicHTTPSHandler, urllib.request.ProxyHandler({})
+)
 
 
 def fetch(
@@ -108,8 +178,9 @@ def _open(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     request = urllib.request.Request(url, headers=headers)
+    opener = _OPENER if options.private else _PUBLIC_OPENER
     try:
-        response: HTTPResponse = _OPENER.open(request, timeout=_left(url, deadline, options))
+        response: HTTPResponse = opener.open(request, timeout=_left(url, deadline, options))
         return response
     except HTTPError as error:
         if error.code in REDIRECTS or error.code == 304:
@@ -123,6 +194,8 @@ def _open(
 
 
 def _network_error(url: str, reason: object, options: FetchOptions) -> FlashpointError:
+    if isinstance(reason, _PrivateAddress):
+        return FlashpointError(Errors.E129, input=url, address=reason.address)
     if isinstance(reason, TimeoutError):
         return FlashpointError(Errors.E122, input=url, seconds=options.timeout)
     detail = reason.strerror if isinstance(reason, OSError) and reason.strerror else str(reason)

@@ -2,7 +2,7 @@
 
 `data/places/gazetteer.tsv.gz` is made by `scripts/build_gazetteer.py` (see its header for the sources). It
 is held in columns (arrays, not one object per place) to keep a worker's memory small; `Gazetteer.entry(i)`
-builds the record of one row when asked.
+builds the record of one row when asked (and keeps a few thousand).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Entry:
 
 
 CHUNK = 20000
+ENTRY_CACHE = 4096  # records kept for the places a stream of stories keeps naming (about 2 MB)
 
 
 def _fold_table() -> dict[int, str]:
@@ -97,6 +98,7 @@ class Gazetteer:
         self.index: dict[str, int | tuple[int, ...]] = {}
         self.country_rows: dict[str, int] = {}
         self._children: dict[int, list[int]] | None = None
+        self._entries: dict[int, Entry] = {}
         self._country_index_of: dict[str, int] = {}
         self._unsorted: dict[int, int] | None = None
         self._read(lines)
@@ -157,6 +159,15 @@ class Gazetteer:
         return [(value, True) if value >= 0 else (-1 - value, False) for value in values if aliases or value >= 0]
 
     def entry(self, row: int) -> Entry:
+        """The record of one row (kept, up to ENTRY_CACHE of them, for the next time it is asked for)."""
+        entry = self._entries.get(row)
+        if entry is None:
+            if len(self._entries) >= ENTRY_CACHE:
+                self._entries.clear()
+            entry = self._entries[row] = self._entry(row)
+        return entry
+
+    def _entry(self, row: int) -> Entry:
         return Entry(
             row=row,
             geonameid=self.geonameids[row],
@@ -169,6 +180,10 @@ class Gazetteer:
             lat=round(self.lats[row], 4),
             lon=round(self.lons[row], 4),
         )
+
+    def feature(self, row: int) -> str:
+        """The kind of place of a row (as ``entry(row).feature``)."""
+        return FEATURES[self.features[row]]
 
     def row_of(self, geonameid: int | None) -> int | None:
         """The row of a place: by bisection, the file being sorted by geonameid (else through an index)."""

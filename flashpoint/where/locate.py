@@ -39,14 +39,24 @@ def light_verbs() -> frozenset[str]:
 
 def event_location(doc: Any, trigger_start: int | None, places: list[PlaceMention]) -> PlaceMention | None:
     """The place where the event whose trigger starts at char ``trigger_start`` of ``doc.text`` happened."""
-    if doc is None or trigger_start is None or not places:
+    if not places:
         return None
+    preps = trigger_preps(doc, trigger_start)
+    return place_in(preps, places_by_token(doc, places)) if preps else None
+
+
+def trigger_preps(doc: Any, trigger_start: int | None) -> list[Any]:
+    """The locative prepositions below the trigger that starts at char ``trigger_start``, nearest first: where
+    `place_in` looks for the event's place (none: no place is needed)."""
+    if doc is None or trigger_start is None:
+        return []
     trigger = _token_at(doc, trigger_start)
-    if trigger is None:
-        return None
-    by_token = _places_by_token(doc, places)
-    locative = load_cues().locative
-    for prep in _locative_preps(trigger, locative):
+    return _locative_preps(trigger, load_cues().locative) if trigger is not None else []
+
+
+def place_in(preps: list[Any], by_token: dict[int, PlaceMention]) -> PlaceMention | None:
+    """The place named in the first of the prepositions' phrases that names one (``by_token``: `places_by_token`)."""
+    for prep in preps:
         place = _place_in_phrase(prep, by_token)
         if place is not None:
             return place
@@ -58,7 +68,8 @@ def _token_at(doc: Any, char: int) -> Any:
     return span[0] if span is not None and len(span) else None
 
 
-def _places_by_token(doc: Any, places: list[PlaceMention]) -> dict[int, PlaceMention]:
+def places_by_token(doc: Any, places: list[PlaceMention]) -> dict[int, PlaceMention]:
+    """The places that may be where an event happened (not actors), by the index of each of their tokens."""
     by_token: dict[int, PlaceMention] = {}
     for place in places:
         if place.use == "actor":

@@ -96,7 +96,7 @@ def places_in_doc(
     ``mentions`` are the actor stage's mentions of this doc; when None they are found here. ``gazetteer``
     defaults to the packaged one.
     """
-    if doc is None or len(doc) == 0 or not doc.text.strip():
+    if doc is None or len(doc) == 0 or _blank(doc):
         return []
     gazetteer = gazetteer or load_gazetteer()
     toponyms = recognize(doc, _actor_mentions(doc) if mentions is None else mentions, gazetteer)
@@ -105,6 +105,11 @@ def places_in_doc(
     places = [_place_mention(doc, toponym, chosen.get(id(toponym)), gazetteer) for toponym in kept]
     _country_of_unknown_names(places)
     return places
+
+
+def _blank(doc: Any) -> bool:
+    """Whether the doc's text is all whitespace (without joining it: a token's trailing whitespace is a space)."""
+    return not any(token.text.strip() for token in doc)
 
 
 def _country_of_unknown_names(places: list[PlaceMention]) -> None:

@@ -250,11 +250,14 @@ def _from_entities(
     found = []
     for ent in doc.ents:
         start, end = _trim(doc, ent.start, ent.end)
-        if end <= start or any(taken[start:end]) or _is_person(doc[start:end], people):
+        if end <= start or any(taken[start:end]):
             continue
-        toponym = _entity_toponym(doc[start:end], ent.label_, cues)
+        span = doc[start:end]
+        if _is_person(span, people):
+            continue
+        toponym = _entity_toponym(span, ent.label_, cues)
         if toponym is not None and toponym.source == "entity" and not toponym.country:
-            toponym = _known_part(doc[start:end], toponym, cues, gazetteer)
+            toponym = _known_part(span, toponym, cues, gazetteer)
         if toponym is not None:
             _take(taken, toponym)
             found.append(toponym)
@@ -488,7 +491,7 @@ def _support(
         return "strong"
     if _before_comma_division(span, gazetteer) or _beside_place(span, taken) or _home_of(span):
         return "strong"
-    features = {gazetteer.entry(row).feature for row, main in rows if main}
+    features = {gazetteer.feature(row) for row, main in rows if main}
     root = span.root
     modifier = root.dep_ in ("compound", "poss", "nmod") and root.head.pos_ in ("NOUN", "PROPN")
     if any(token.ent_type_ == "PERSON" for token in span):  # only "the Alexandria woman", "a Winona man"
@@ -541,7 +544,7 @@ def _before_comma_division(span: Any, gazetteer: Gazetteer) -> bool:
     if _abbreviation_at(doc, end + 1) is not None:
         return True
     following = doc[end + 1].text
-    return any(gazetteer.entry(row).feature in ("admin1", "country") for row, main in gazetteer.rows(following) if main)
+    return any(gazetteer.feature(row) in ("admin1", "country") for row, main in gazetteer.rows(following) if main)
 
 
 def _dateline(span: Any) -> bool:

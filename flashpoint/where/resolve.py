@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .gazetteer import Entry, Gazetteer, name_key
 from .recognize import Toponym, load_cues
@@ -193,73 +194,114 @@ def _match_divisions(groups: list[_Group], gazetteer: Gazetteer, home: str | Non
         toponym = group.toponyms[0]
         if group.candidates or toponym.source != "division" or not admin1s:
             continue
-        wanted = name_key(toponym.name)
-        best: tuple[float, int] | None = None
-        for admin1 in admin1s:
-            for row in gazetteer.children(admin1):
-                ratio = SequenceMatcher(None, wanted, _bare_key(gazetteer.names[row], toponym)).ratio()
-                if ratio >= FUZZY_RATIO and (best is None or ratio > best[0]):
-                    best = (ratio, row)
-        if best is not None:
-            group.candidates = [_candidate(gazetteer.entry(best[1]), False, toponym, home)]
+        suffix = " " + name_key(toponym.text.split()[-1])
+        row = _nearest_spelt(name_key(toponym.name), suffix, tuple(admin1s), gazetteer)
+        if row is not None:
+            group.candidates = [_candidate(gazetteer.entry(row), False, toponym, home)]
             matched = True
     return matched
 
 
-def _bare_key(name: str, toponym: Toponym) -> str:
-    """A division's name without the division word the text also has ("Panjgur District" -> "panjgur")."""
-    key = name_key(name)
-    word = name_key(toponym.text.split()[-1])
-    return key.removesuffix(" " + word)
+@lru_cache(maxsize=1024)
+def _nearest_spelt(wanted: str, suffix: str, admin1s: tuple[int, ...], gazetteer: Gazetteer) -> int | None:
+    """The child of the divisions whose name key, less the division word the text has (``suffix``: "panjgur
+    district" -> "panjgur"), is spelt most like ``wanted`` (the first of equals), if FUZZY_RATIO alike or more.
+
+    Kept for the next story that names the same place (stories of one event repeat their places)."""
+    best: tuple[float, int] | None = None
+    for admin1 in admin1s:
+        for row in gazetteer.children(admin1):
+            matcher = SequenceMatcher(None, wanted, name_key(gazetteer.names[row]).removesuffix(suffix))
+            # ratio() is at most quick_ratio(), at most real_quick_ratio(): cheaper bounds first
+            if _beats(matcher.real_quick_ratio(), best) and _beats(matcher.quick_ratio(), best):
+                ratio = matcher.ratio()
+                if _beats(ratio, best):
+                    best = (ratio, row)
+    return best[1] if best is not None else None
+
+
+def _beats(ratio: float, best: tuple[float, int] | None) -> bool:
+    """Whether a likeness is enough and better than the best so far."""
+    return ratio >= FUZZY_RATIO and (best is None or ratio > best[0])
 
 
 # --- choice --------------------------------------------------------------------------------------------
 
 
 def _supports(groups: list[_Group]) -> dict[int, float]:
-    """Each candidate's support from the other groups, by `id(candidate)`."""
-    return {id(candidate): _support(candidate, group, groups) for group in groups for candidate in group.candidates}
+    """Each candidate's support from the other groups, by `id(candidate)` (weakly recognised names count half);
+    only where there is a choice."""
+    shares = [WEAK_SHARE if _weak(group) else 1.0 for group in groups]
+    supports = {}
+    for group in groups:
+        if len(group.candidates) < 2:
+            continue  # a lone candidate is chosen whatever its support
+        lenders = _lenders(group, groups, shares)
+        for candidate in group.candidates:
+            supports[id(candidate)] = _support(candidate, lenders)
+    return supports
 
 
 def _choose(group: _Group, supports: dict[int, float]) -> None:
     if not group.candidates:
         return
     toponym = group.toponyms[0]
-    best = max(
-        group.candidates,
-        key=lambda candidate: candidate.prior + _qualifier_score(candidate.entry, toponym) + supports[id(candidate)],
-    )
+    best = group.candidates[0]
+    if len(group.candidates) > 1:
+        best = max(group.candidates, key=lambda candidate: _score(candidate, toponym, supports))
     group.choice = best.entry
     for toponym in group.toponyms:
         toponym.resolved = best.entry
+
+
+def _score(candidate: _Candidate, toponym: Toponym, supports: dict[int, float]) -> float:
+    """A candidate's prior, qualifier score and support, together."""
+    return candidate.prior + _qualifier_score(candidate.entry, toponym) + supports[id(candidate)]
 
 
 def _weak(group: _Group) -> bool:
     return all(toponym.weak for toponym in group.toponyms)
 
 
-def _support(candidate: _Candidate, group: _Group, others: list[_Group]) -> float:
-    """What the other names lend: each the best fit among its likelier candidates (names whose likeliest
-    place is the same count once; weakly recognised names count half).
+def _lenders(group: _Group, others: list[_Group], shares: list[float]) -> list[tuple[float, list[_Candidate]]]:
+    """The other names that lend support to a group's candidates, each with its share (``shares``, by name) and
+    its likelier candidates (names whose likeliest place is the same count once)."""
+    lenders = []
+    seen: set[int] = set()
+    for other, share in zip(others, shares, strict=True):
+        if other.key == group.key or not other.candidates or other.candidates[0].entry.row in seen:
+            continue
+        seen.add(other.candidates[0].entry.row)
+        lenders.append((share, other.candidates[:MAX_SUPPORTERS]))
+    return lenders
+
+
+def _support(candidate: _Candidate, lenders: list[tuple[float, list[_Candidate]]]) -> float:
+    """What the other names lend: each the best fit among its likelier candidates, times its share.
 
     Being in the same division or country is one piece of evidence however many names share it: the best
     such fit counts whole, the others a quarter. Nearness adds up, to a cap.
     """
+    if not lenders:
+        return 0.0
     levels: list[float] = []
     near = 0.0
-    seen: set[int] = set()
-    for other in others:
-        if other.key == group.key or not other.candidates or other.candidates[0].entry.row in seen:
-            continue
-        seen.add(other.candidates[0].entry.row)
-        share = WEAK_SHARE if _weak(other) else 1.0
-        fits = [(supporter.weight, _fit(candidate, supporter)) for supporter in other.candidates[:MAX_SUPPORTERS]]
-        levels.append(share * max(weight * fit[0] for weight, fit in fits))
-        near += share * max(weight * fit[1] for weight, fit in fits)
-    if not levels:
-        return 0.0
+    for share, supporters in lenders:
+        level, close = _best_fit(candidate, supporters)
+        levels.append(share * level)
+        near += share * close
     levels.sort(reverse=True)
     return levels[0] + OTHER_LEVELS_SHARE * sum(levels[1:]) + min(near, NEAR_CAP)
+
+
+def _best_fit(candidate: _Candidate, supporters: list[_Candidate]) -> tuple[float, float]:
+    """The best fits with the supporters, each weighed by its plausibility: (containment or siblings, nearness)."""
+    level = near = 0.0  # fits are never negative
+    for supporter in supporters:
+        fit, close = _fit(candidate, supporter)
+        level = max(level, supporter.weight * fit)
+        near = max(near, supporter.weight * close)
+    return level, near
 
 
 def _fit(candidate: _Candidate, other: _Candidate) -> tuple[float, float]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Mention
+from ..model import Article, Event, Mention
 from .gazetteer import load_gazetteer
-from .locate import event_location
+from .locate import place_in, places_by_token, trigger_preps
 from .places import PlaceMention, check_country_code, find_places, places_in_doc
 
 
@@ -31,18 +31,29 @@ class Locator:
             return article
         places = find_places(article, home_country=self.home_country)
         _record(article, places)
-        statement_places: dict[int, list[PlaceMention]] = {}
+        by_token: dict[int | None, dict[int, PlaceMention]] = {}  # each text's places, once an event needs them
         for event in article.events:
-            if event.statement is None:
-                doc, found = article.doc, places
-            else:
-                doc = _statement_doc(article, event.statement)
-                if event.statement not in statement_places:
-                    statement_places[event.statement] = places_in_doc(doc, home=self.home_country)
-                found = statement_places[event.statement]
-            place = event_location(doc, event.evidence.trigger_start, found)
+            place = self._location(article, event, places, by_token)
             event.location = place.to_place() if place is not None else None
         return article
+
+    def _location(
+        self,
+        article: Article,
+        event: Event,
+        places: list[PlaceMention],
+        by_token: dict[int | None, dict[int, PlaceMention]],
+    ) -> PlaceMention | None:
+        """Where the event happened, from the story's ``places`` or its post's (found here when first needed)."""
+        statement = event.statement
+        doc = article.doc if statement is None else _statement_doc(article, statement)
+        preps = trigger_preps(doc, event.evidence.trigger_start)
+        if not preps:
+            return None
+        if statement not in by_token:
+            found = places if statement is None else places_in_doc(doc, home=self.home_country)
+            by_token[statement] = places_by_token(doc, found)
+        return place_in(preps, by_token[statement])
 
 
 def _statement_doc(article: Article, index: int) -> Any:
