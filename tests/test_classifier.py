@@ -94,17 +94,22 @@ def test_classifier_unreadable_model_file_raises_e204(tmp_path: Path) -> None:
     assert caught.value.code == "E204"
 
 
-@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
-def test_classifier_tfidf_block_matches_scikit_learn(analyzer: str) -> None:
-    documents = ["Troops shelled the village.", "The village  was\tshelled again;\nTroops left.", "Ünïcode façade"]
+def fitted_block(analyzer: str, documents: list[str]) -> tuple[TfidfVectorizer, TfidfBlock]:
+    """scikit-learn's vectorizer fitted on the documents, and our block with its vocabulary and idf."""
     ngram_range = (1, 2) if analyzer == "word" else (3, 6)
     vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True).fit(documents)
     vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-    block = TfidfBlock({"analyzer": analyzer, "ngram_range": ngram_range}, vocabulary, vectorizer.idf_)
+    return vectorizer, TfidfBlock({"analyzer": analyzer, "ngram_range": ngram_range}, vocabulary, vectorizer.idf_)
+
+
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_classifier_tfidf_block_matches_scikit_learn(analyzer: str) -> None:
+    documents = ["Troops shelled the village.", "The village  was\tshelled again;\nTroops left.", "Ünïcode façade"]
+    vectorizer, block = fitted_block(analyzer, documents)
     texts = [*documents, "troops TROOPS troops\u00a0shelled", "", "   "]
     for text, expected in zip(texts, vectorizer.transform(texts).toarray(), strict=True):
         columns, values = block.vector(text)
-        got = np.zeros(len(vocabulary))
+        got = np.zeros(len(block.vocabulary))
         got[columns] = values
         assert np.allclose(got, expected), text
 
@@ -112,13 +117,10 @@ def test_classifier_tfidf_block_matches_scikit_learn(analyzer: str) -> None:
 @pytest.mark.parametrize("analyzer", ["word", "char_wb"])
 def test_classifier_tfidf_block_matrix_has_a_row_per_text_as_scikit_learn(analyzer: str) -> None:
     documents = ["Troops shelled the village.", "The village was shelled again; troops left.", "Troops, troops!"]
-    ngram_range = (1, 2) if analyzer == "word" else (3, 6)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True).fit(documents)
-    vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-    block = TfidfBlock({"analyzer": analyzer, "ngram_range": ngram_range}, vocabulary, vectorizer.idf_)
+    vectorizer, block = fitted_block(analyzer, documents)
     texts = ["", *documents, "nothing known", "troops TROOPS troops shelled"]
     assert np.allclose(block.matrix(texts).toarray(), vectorizer.transform(texts).toarray(), rtol=0, atol=1e-12)
-    assert block.matrix([]).shape == (0, len(vocabulary))
+    assert block.matrix([]).shape == (0, len(block.vocabulary))
 
 
 def test_classifier_codes_each_text_of_a_batch_as_if_alone(classifier: EventClassifier) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ import pytest
 from feed_server import STORY, FeedServer, Route, page, refused_url, rss
 
 from flashpoint.errors import FlashpointError
+from flashpoint.sources import fetch as fetch_module
 from flashpoint.sources.feeds import FeedEntry, page_article, parse_feed, url_id
 from flashpoint.sources.fetch import FetchOptions, fetch, on_private_network
 
@@ -128,6 +132,29 @@ def test_feeds_fetch_public_only_refuses_a_loopback_server_e129(server: FeedServ
 def test_feeds_fetch_public_only_checks_every_redirect_e129(server: FeedServer) -> None:
     server.routes["/hop"] = Route(status=302, headers={"Location": server.url("/a")})
     assert fetch_error(server.url("/hop"), FetchOptions(timeout=0.5, private=False)).code == "E129"
+
+
+def test_feeds_public_https_connection_checks_then_speaks_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TLS path of a public-only fetch, against a local TLS server taken for a public one."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"],
+                   check=True, capture_output=True)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    with FeedServer() as server:
+        server.routes["/a"] = Route(page("A"))
+        server.server.socket = server_context.wrap_socket(server.server.socket, server_side=True)
+        client_context = ssl.create_default_context(cafile=str(cert))
+        monkeypatch.setattr(fetch_module, "is_public", lambda address: True)
+        connection = fetch_module._PublicHTTPSConnection(
+            "127.0.0.1", server.server.server_address[1], context=client_context, timeout=5
+        )
+        connection.request("GET", "/a")
+        assert connection.getresponse().status == 200
+        connection.close()
 
 
 @pytest.mark.parametrize(
